@@ -1,0 +1,2 @@
+export * from './mastodon/mastodon-version';
+export * from './mastodon/sidekiq-queue';
