@@ -52,7 +52,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
+  // Lambda handlers (`*.lambda.ts`) are bundled by projen with esbuild; the AWS SDK v3 comes
+  // with the Node.js runtime and stays external.
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: { externals: ['@aws-sdk/*'] },
+  },
+  // Integration tests live in integ/ and run through integ-runner, not projen's older
+  // `*.integ.ts` discovery.
+  integrationTestAutoDiscover: false,
+
+  devDeps: ['@aws-sdk/client-secrets-manager', '@types/aws-lambda'],
+
   gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/'],
 });
+
+// The README's main job: synthesize the example app (no AWS account needed) and summarize it.
+project.addTask('example', {
+  description: 'Synthesize the example MastodonSocial app into cdk.out/ and print a summary',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json example/main.ts' }],
+});
+project.npmignore?.exclude('/example/', '/cdk.out/', '/.ci/');
+project.eslint?.addLintPattern('example');
 
 project.synth();
