@@ -161,6 +161,18 @@ export class MastodonDatabase extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const subnets = props.vpcSubnets ?? defaultDataSubnets(props.vpc);
     checkDomain(this, 'domain', props.domain);
+    if (this.mastodonVersion.isNewerThanKnownLines) {
+      Annotations.of(this).addWarningV2(
+        'cdk-mastodon:unknown-mastodon-line',
+        `mastodonVersion ${this.mastodonVersion.version} is newer than the release lines this library knows; it assumes the queues and minimums of the newest known line. Check the release notes for new Sidekiq queues and minimum versions.`,
+      );
+    }
+    if (this.mastodonVersion.isEndOfLife) {
+      Annotations.of(this).addWarningV2(
+        'cdk-mastodon:end-of-life-mastodon',
+        `mastodonVersion ${this.mastodonVersion.version}: the Mastodon team no longer publishes security fixes for ${this.mastodonVersion.releaseLine}. Upgrade to MastodonVersion.latest().`,
+      );
+    }
     if (props.webDomain !== undefined) checkDomain(this, 'webDomain', props.webDomain);
 
     const aurora = props.aurora ?? {};
@@ -172,11 +184,16 @@ export class MastodonDatabase extends Construct {
     this.databaseName = aurora.databaseName ?? 'mastodon_production';
     this.checkAurora(engineVersion, minAcu, maxAcu, readers, aurora.backupRetention);
 
+    // Created explicitly so its logical ID is ours and it outlives the cluster it belongs to.
+    const credentials = new rds.DatabaseSecret(this, 'Credentials', { username: 'mastodon' });
+    credentials.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    this.databaseSecret = credentials;
+
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: engineVersion }),
       vpc: props.vpc,
       vpcSubnets: subnets,
-      credentials: rds.Credentials.fromGeneratedSecret('mastodon'),
+      credentials: rds.Credentials.fromSecret(credentials),
       defaultDatabaseName: this.databaseName,
       serverlessV2MinCapacity: minAcu,
       serverlessV2MaxCapacity: maxAcu,
@@ -193,8 +210,6 @@ export class MastodonDatabase extends Construct {
       iamAuthentication: false,
       cloudwatchLogsExports: ['postgresql'],
     });
-    this.databaseSecret = this.cluster.secret!;
-    this.cluster.secret!.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
     this.redisGroup = new RedisReplicationGroup(this, 'Redis', {
       ...props.redis,

@@ -15,6 +15,8 @@ interface ReleaseLine {
   readonly supportedUntil?: string;
   /** Whether the version still reads `OTP_SECRET` (4.3's post-deploy migration does). */
   readonly readsOtpSecret: boolean;
+  /** Whether the Mastodon team has stopped publishing security fixes for the line. */
+  readonly endOfLife?: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ const RELEASE_LINES: ReadonlyArray<ReleaseLine> = [
     excludedPostgres: [{ from: '14.0', to: '14.3' }],
     minRedis: '4.0',
     readsOtpSecret: true,
+    endOfLife: true,
   },
   {
     line: '4.4',
@@ -115,6 +118,8 @@ export class MastodonVersion {
    * the newest known line are assumed.
    */
   public readonly isNewerThanKnownLines: boolean;
+  /** Whether the Mastodon team no longer publishes security fixes for this line. */
+  public readonly isEndOfLife: boolean;
 
   private readonly excludedPostgres: ReadonlyArray<{ readonly from: string; readonly to: string }>;
 
@@ -127,6 +132,7 @@ export class MastodonVersion {
     this.readsOtpSecret = facts.readsOtpSecret;
     this.supportedUntil = unknownLine ? undefined : facts.supportedUntil;
     this.isNewerThanKnownLines = unknownLine;
+    this.isEndOfLife = !unknownLine && (facts.endOfLife ?? false);
     this.excludedPostgres = facts.excludedPostgres ?? [];
   }
 
