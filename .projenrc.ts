@@ -30,8 +30,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
 
-  // Keep the dev/test tsconfig at the top level, next to package.json.
+  // Keep the dev/test tsconfig at the top level, next to package.json. projen now defaults to
+  // test/tsconfig.json so that editors and eslint's "project service" find it as the nearest
+  // tsconfig.json; with the top-level file eslint is pointed at it explicitly instead.
   tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'example', 'integ', 'bench', 'projenrc'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
 
   publishToPypi: {
     distName: 'cdk-mastodon',
@@ -68,10 +76,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/'],
 });
 
+project.tsconfigDev.addInclude('.projenrc.ts');
+
 // The README's main job: synthesize the example app (no AWS account needed) and summarize it.
 project.addTask('example', {
   description: 'Synthesize the example MastodonSocial app into cdk.out/ and print a summary',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json example/main.ts' }],
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json example/main.ts' },
+  ],
 });
 project.npmignore?.exclude('/example/', '/cdk.out/', '/.ci/');
 project.eslint?.addLintPattern('example');

@@ -9,5 +9,7 @@ const { app, stack } = buildExampleApp(outdir);
 const assembly = app.synth();
 const artifact = assembly.getStackByName(stack.stackName);
 const template = JSON.parse(fs.readFileSync(artifact.templateFullPath, 'utf-8'));
-process.stdout.write(summarizeTemplate(stack.stackName, path.relative(process.cwd(), artifact.templateFullPath), template));
+process.stdout.write(
+  summarizeTemplate(stack.stackName, path.relative(process.cwd(), artifact.templateFullPath), template),
+);
 process.stdout.write(`\nsynthesized in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,4 +1,3 @@
-import { Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -140,10 +139,16 @@ export class MastodonSocial extends Construct {
     const tierPlacements = [props.scheduler?.placement ?? placement, props.webFleet?.placement ?? placement];
     const needsNat = tierPlacements.includes(HostPlacement.PRIVATE_SUBNETS_WITH_NAT);
     if (props.vpc === undefined && props.database?.vpcSubnets !== undefined) {
-      throw invalidProp(this, 'database.vpcSubnets', 'set', 'subnets can only be chosen in a VPC you bring', 'Pass vpc as well, or leave database.vpcSubnets unset');
+      throw invalidProp(
+        this,
+        'database.vpcSubnets',
+        'set',
+        'subnets can only be chosen in a VPC you bring',
+        'Pass vpc as well, or leave database.vpcSubnets unset',
+      );
     }
     this.vpc = props.vpc ?? this.createVpc(needsNat);
-    if (props.vpc && needsNat && !Token.isUnresolved(props.vpc.vpcId) && props.vpc.privateSubnets.length === 0) {
+    if (props.vpc && needsNat && props.vpc.privateSubnets.length === 0) {
       throw invalidProp(
         this,
         'vpc',
@@ -190,10 +195,18 @@ export class MastodonSocial extends Construct {
     if (props.bastion) {
       this.bastion = new ec2.BastionHostLinux(this, 'Bastion', {
         vpc: this.vpc,
-        subnetSelection: { subnetType: needsNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC },
+        subnetSelection: {
+          subnetType: needsNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC,
+        },
         requireImdsv2: true,
         blockDevices: [
-          { deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(10, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) },
+          {
+            deviceName: '/dev/xvda',
+            volume: ec2.BlockDeviceVolume.ebs(10, {
+              encrypted: true,
+              volumeType: ec2.EbsDeviceVolumeType.GP3,
+            }),
+          },
         ],
       });
       this.database.allowDefaultPortsFrom(this.bastion, 'Bastion to the data tier');
@@ -206,7 +219,9 @@ export class MastodonSocial extends Construct {
       natGateways: needsNat ? 1 : 0,
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        ...(needsNat ? [{ name: 'Hosts', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 }] : []),
+        ...(needsNat
+          ? [{ name: 'Hosts', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 }]
+          : []),
         { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
       // Flow logs are the first thing an incident review asks for.

@@ -17,7 +17,10 @@ import { MediaPublicAccess } from './media-public-access';
 import { MediaBucket } from './private/media-bucket';
 import { RedisReplicationGroup } from './private/redis-replication-group';
 import { MastodonVersion } from '../mastodon/mastodon-version';
-import { AURORA_RESERVED_CONNECTIONS, auroraServerlessV2MaxConnections } from '../mastodon/private/aurora-connections';
+import {
+  AURORA_RESERVED_CONNECTIONS,
+  auroraServerlessV2MaxConnections,
+} from '../mastodon/private/aurora-connections';
 import { SCHEDULER_QUEUE } from '../mastodon/private/queue-table';
 import { invalidConfiguration, invalidProp } from '../private/errors';
 
@@ -186,7 +189,9 @@ export class MastodonDatabase extends Construct {
 
     // Created explicitly so its logical ID is ours and it outlives the cluster it belongs to.
     const credentials = new rds.DatabaseSecret(this, 'Credentials', { username: 'mastodon' });
-    credentials.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    credentials.applyRemovalPolicy(
+      removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    );
     this.databaseSecret = credentials;
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
@@ -200,7 +205,10 @@ export class MastodonDatabase extends Construct {
       writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
       // Promotion tier 1 lets a reader scale with the writer, so a failover lands on a warm instance.
       readers: Array.from({ length: readers }, (_, i) =>
-        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, { scaleWithWriter: true, autoMinorVersionUpgrade: true }),
+        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
+          scaleWithWriter: true,
+          autoMinorVersionUpgrade: true,
+        }),
       ),
       storageEncrypted: true,
       backup: { retention: aurora.backupRetention ?? Duration.days(7) },
@@ -241,7 +249,9 @@ export class MastodonDatabase extends Construct {
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
-    this.node.addValidation({ validate: () => [...this.validateSidekiqCoverage(), ...this.validateConnectionBudget()] });
+    this.node.addValidation({
+      validate: () => [...this.validateSidekiqCoverage(), ...this.validateConnectionBudget()],
+    });
   }
 
   /** Security group rules of the Aurora cluster. */
@@ -283,7 +293,12 @@ export class MastodonDatabase extends Construct {
    *
    * @internal
    */
-  public _registerSidekiqHost(host: IConstruct, queues: string[], peakConnections: number, connectionsExplained: string): void {
+  public _registerSidekiqHost(
+    host: IConstruct,
+    queues: string[],
+    peakConnections: number,
+    connectionsExplained: string,
+  ): void {
     if (queues.includes(SCHEDULER_QUEUE)) {
       if (this.schedulerHost !== undefined && this.schedulerHost !== host) {
         throw invalidConfiguration(
@@ -321,9 +336,12 @@ export class MastodonDatabase extends Construct {
    */
   private validateConnectionBudget(): string[] {
     if (this.sidekiqHosts.length === 0 || Token.isUnresolved(this.serverlessV2MaxCapacity)) return [];
-    const limit = auroraServerlessV2MaxConnections(this.serverlessV2MaxCapacity) - AURORA_RESERVED_CONNECTIONS;
+    const limit =
+      auroraServerlessV2MaxConnections(this.serverlessV2MaxCapacity) - AURORA_RESERVED_CONNECTIONS;
     const total = this.sidekiqHosts.reduce((sum, h) => sum + h.peakConnections, 0);
-    const breakdown = this.sidekiqHosts.map((h) => `${h.host.node.path}: ${h.connectionsExplained}`).join('; ');
+    const breakdown = this.sidekiqHosts
+      .map((h) => `${h.host.node.path}: ${h.connectionsExplained}`)
+      .join('; ');
     const numbers = `the hosts can open ${total} database connections at their maximum size (${breakdown}), and Aurora allows ${limit} at aurora.serverlessV2MaxCapacity ${this.serverlessV2MaxCapacity} ACU (max_connections ${limit + AURORA_RESERVED_CONNECTIONS} less ${AURORA_RESERVED_CONNECTIONS} reserved)`;
     if (total > limit) {
       return [
@@ -350,26 +368,63 @@ export class MastodonDatabase extends Construct {
     if (!Token.isUnresolved(full)) {
       const problem = this.mastodonVersion.postgresProblem(full);
       if (problem) {
-        throw invalidProp(this, 'aurora.engineVersion', full, problem, `Use rds.AuroraPostgresEngineVersion.VER_16_6 (the default) or another supported version`);
+        throw invalidProp(
+          this,
+          'aurora.engineVersion',
+          full,
+          problem,
+          `Use rds.AuroraPostgresEngineVersion.VER_16_6 (the default) or another supported version`,
+        );
       }
     }
-    const acuRule = 'Aurora Serverless v2 capacity goes from 0 to 256 ACU in steps of 0.5, and the maximum must be at least 1 and not below the minimum';
+    const acuRule =
+      'Aurora Serverless v2 capacity goes from 0 to 256 ACU in steps of 0.5, and the maximum must be at least 1 and not below the minimum';
     if (!Token.isUnresolved(minAcu) && (minAcu < 0 || minAcu > 256 || minAcu % 0.5 !== 0)) {
-      throw invalidProp(this, 'aurora.serverlessV2MinCapacity', minAcu, acuRule, 'Choose a minimum such as 0.5 (the default)');
+      throw invalidProp(
+        this,
+        'aurora.serverlessV2MinCapacity',
+        minAcu,
+        acuRule,
+        'Choose a minimum such as 0.5 (the default)',
+      );
     }
     if (!Token.isUnresolved(maxAcu) && (maxAcu < 1 || maxAcu > 256 || maxAcu % 0.5 !== 0)) {
-      throw invalidProp(this, 'aurora.serverlessV2MaxCapacity', maxAcu, acuRule, 'Choose a maximum from 1 to 256 such as 5 (the default)');
+      throw invalidProp(
+        this,
+        'aurora.serverlessV2MaxCapacity',
+        maxAcu,
+        acuRule,
+        'Choose a maximum from 1 to 256 such as 5 (the default)',
+      );
     }
     if (!Token.isUnresolved(minAcu) && !Token.isUnresolved(maxAcu) && minAcu > maxAcu) {
-      throw invalidProp(this, 'aurora.serverlessV2MinCapacity', minAcu, `it is above serverlessV2MaxCapacity (${maxAcu}). ${acuRule}`, 'Lower the minimum or raise the maximum');
+      throw invalidProp(
+        this,
+        'aurora.serverlessV2MinCapacity',
+        minAcu,
+        `it is above serverlessV2MaxCapacity (${maxAcu}). ${acuRule}`,
+        'Lower the minimum or raise the maximum',
+      );
     }
     if (!Token.isUnresolved(readers) && (readers < 0 || readers > 15 || !Number.isInteger(readers))) {
-      throw invalidProp(this, 'aurora.readers', readers, 'an Aurora cluster has 0 to 15 readers', 'Choose a whole number from 0 to 15');
+      throw invalidProp(
+        this,
+        'aurora.readers',
+        readers,
+        'an Aurora cluster has 0 to 15 readers',
+        'Choose a whole number from 0 to 15',
+      );
     }
     if (backupRetention !== undefined && !backupRetention.isUnresolved()) {
       const days = backupRetention.toDays();
       if (days < 1 || days > 35) {
-        throw invalidProp(this, 'aurora.backupRetention', `${days} days`, 'Aurora keeps automated backups for 1 to 35 days', 'Choose a retention from Duration.days(1) to Duration.days(35)');
+        throw invalidProp(
+          this,
+          'aurora.backupRetention',
+          `${days} days`,
+          'Aurora keeps automated backups for 1 to 35 days',
+          'Choose a retention from Duration.days(1) to Duration.days(35)',
+        );
       }
     }
   }

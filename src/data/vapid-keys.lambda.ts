@@ -25,7 +25,11 @@ export function generateVapidKeys(): VapidKeys {
   const priv = privateKey.export({ format: 'jwk' });
   const pub = publicKey.export({ format: 'jwk' });
   const d = Buffer.from(priv.d!, 'base64url');
-  const point = Buffer.concat([Buffer.from([0x04]), Buffer.from(pub.x!, 'base64url'), Buffer.from(pub.y!, 'base64url')]);
+  const point = Buffer.concat([
+    Buffer.from([0x04]),
+    Buffer.from(pub.x!, 'base64url'),
+    Buffer.from(pub.y!, 'base64url'),
+  ]);
   return { VAPID_PRIVATE_KEY: urlsafeBase64(d), VAPID_PUBLIC_KEY: urlsafeBase64(point) };
 }
 

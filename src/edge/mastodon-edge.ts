@@ -96,7 +96,10 @@ export class MastodonEdge extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: MastodonEdgeProps) {
     super(scope, id);
     const healthCheckPath = props.healthCheckPath ?? '/robots.txt';
-    if (!Token.isUnresolved(healthCheckPath) && (healthCheckPath === '/' || !healthCheckPath.startsWith('/'))) {
+    if (
+      !Token.isUnresolved(healthCheckPath) &&
+      (healthCheckPath === '/' || !healthCheckPath.startsWith('/'))
+    ) {
       throw invalidProp(
         this,
         'healthCheckPath',

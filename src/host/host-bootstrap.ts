@@ -18,9 +18,17 @@ export interface HostBootstrapProps {
   readonly mastodonVersion: MastodonVersion;
   readonly sidekiqQueues: SidekiqQueue[];
   readonly sidekiqConcurrency: number;
-  readonly web?: { readonly webConcurrency: number; readonly maxThreads: number; readonly streamingDbPool: number };
+  readonly web?: {
+    readonly webConcurrency: number;
+    readonly maxThreads: number;
+    readonly streamingDbPool: number;
+  };
   readonly environment: { [name: string]: string };
-  readonly secrets: Array<{ readonly name: string; readonly secret: secretsmanager.ISecret; readonly jsonField?: string }>;
+  readonly secrets: Array<{
+    readonly name: string;
+    readonly secret: secretsmanager.ISecret;
+    readonly jsonField?: string;
+  }>;
   readonly logGroup: logs.ILogGroup;
   readonly deploymentId: string;
 }
@@ -41,7 +49,11 @@ export function buildHostBootstrap(_scope: Construct, props: HostBootstrapProps)
           deploymentId: props.deploymentId,
           role: props.role,
           environment: props.environment,
-          secrets: props.secrets.map((s) => ({ name: s.name, secretArn: s.secret.secretArn, jsonField: s.jsonField })),
+          secrets: props.secrets.map((s) => ({
+            name: s.name,
+            secretArn: s.secret.secretArn,
+            jsonField: s.jsonField,
+          })),
           logGroupName: props.logGroup.logGroupName,
         }),
       ]),

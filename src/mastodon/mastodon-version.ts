@@ -96,7 +96,12 @@ export class MastodonVersion {
       );
     }
     const known = RELEASE_LINES.find((l) => l.line === line);
-    return new MastodonVersion(exact, line, known ?? RELEASE_LINES[RELEASE_LINES.length - 1], known === undefined);
+    return new MastodonVersion(
+      exact,
+      line,
+      known ?? RELEASE_LINES[RELEASE_LINES.length - 1],
+      known === undefined,
+    );
   }
 
   /** The exact release, e.g. `4.5.11`. */
@@ -165,7 +170,10 @@ export class MastodonVersion {
       return `Mastodon ${this.version} needs PostgreSQL ${this.minPostgresMajor} or newer`;
     }
     for (const range of this.excludedPostgres) {
-      if (compareVersions(postgresVersion, range.from) >= 0 && compareVersions(postgresVersion, range.to) <= 0) {
+      if (
+        compareVersions(postgresVersion, range.from) >= 0 &&
+        compareVersions(postgresVersion, range.to) <= 0
+      ) {
         return `Mastodon ${this.version} does not support PostgreSQL ${range.from} to ${range.to}`;
       }
     }

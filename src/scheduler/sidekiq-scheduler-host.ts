@@ -66,10 +66,22 @@ export class SidekiqSchedulerHost extends Construct implements ec2.IConnectable,
     const version = props.database.mastodonVersion;
     this.sidekiqQueues = selectQueues(this, version, props.sidekiqQueues, version.sidekiqQueues());
     if (!this.sidekiqQueues.some((q) => q.name === SCHEDULER_QUEUE)) {
-      throw invalidProp(this, 'sidekiqQueues', props.sidekiqQueues, `the scheduler host exists to serve '${SCHEDULER_QUEUE}', and no other host may`, `Add '${SCHEDULER_QUEUE}' to sidekiqQueues, or leave it unset`);
+      throw invalidProp(
+        this,
+        'sidekiqQueues',
+        props.sidekiqQueues,
+        `the scheduler host exists to serve '${SCHEDULER_QUEUE}', and no other host may`,
+        `Add '${SCHEDULER_QUEUE}' to sidekiqQueues, or leave it unset`,
+      );
     }
     const concurrency = props.sidekiqConcurrency ?? 25;
-    checkPositiveInteger(this, 'sidekiqConcurrency', concurrency, 200, 'Choose 25 (the default) or another number of Sidekiq threads');
+    checkPositiveInteger(
+      this,
+      'sidekiqConcurrency',
+      concurrency,
+      200,
+      'Choose 25 (the default) or another number of Sidekiq threads',
+    );
     // One extra connection for the migrations the host runs next to Sidekiq.
     props.database._registerSidekiqHost(
       this,

@@ -143,18 +143,47 @@ export class MastodonWebFleet extends Construct implements ec2.IConnectable, iam
         `Remove '${SCHEDULER_QUEUE}': the SidekiqSchedulerHost serves it`,
       );
     }
-    this.sidekiqQueues = selectQueues(this, version, props.sidekiqQueues, version.sidekiqQueuesWithoutScheduler());
+    this.sidekiqQueues = selectQueues(
+      this,
+      version,
+      props.sidekiqQueues,
+      version.sidekiqQueuesWithoutScheduler(),
+    );
     this.webConcurrency = props.webConcurrency ?? 2;
     this.maxThreads = props.maxThreads ?? 5;
     this.sidekiqConcurrency = props.sidekiqConcurrency ?? 10;
     this.streamingDbPool = props.streamingDbPool ?? 10;
-    checkPositiveInteger(this, 'webConcurrency', this.webConcurrency, 64, 'Choose about one Puma worker per vCPU, e.g. 2 (the default)');
-    checkPositiveInteger(this, 'maxThreads', this.maxThreads, 64, 'Choose 5 (the default) or another number of Puma threads');
-    checkPositiveInteger(this, 'sidekiqConcurrency', this.sidekiqConcurrency, 200, 'Choose 10 (the default) or another number of Sidekiq threads');
+    checkPositiveInteger(
+      this,
+      'webConcurrency',
+      this.webConcurrency,
+      64,
+      'Choose about one Puma worker per vCPU, e.g. 2 (the default)',
+    );
+    checkPositiveInteger(
+      this,
+      'maxThreads',
+      this.maxThreads,
+      64,
+      'Choose 5 (the default) or another number of Puma threads',
+    );
+    checkPositiveInteger(
+      this,
+      'sidekiqConcurrency',
+      this.sidekiqConcurrency,
+      200,
+      'Choose 10 (the default) or another number of Sidekiq threads',
+    );
     checkPositiveInteger(this, 'streamingDbPool', this.streamingDbPool, 200, 'Choose 10 (the default)');
     const cpuTarget = props.targetCpuUtilizationPercent ?? 60;
     if (!Token.isUnresolved(cpuTarget) && (cpuTarget < 10 || cpuTarget > 90)) {
-      throw invalidProp(this, 'targetCpuUtilizationPercent', cpuTarget, 'below 10% the fleet never scales in, above 90% it scales out only once hosts are saturated', 'Choose 10 to 90; 60 (the default) leaves headroom for bursts');
+      throw invalidProp(
+        this,
+        'targetCpuUtilizationPercent',
+        cpuTarget,
+        'below 10% the fleet never scales in, above 90% it scales out only once hosts are saturated',
+        'Choose 10 to 90; 60 (the default) leaves headroom for bursts',
+      );
     }
     // A rolling update launches one host above the current size, so budget for maxCapacity + 1.
     const perHost = this.webConcurrency * this.maxThreads + this.sidekiqConcurrency + this.streamingDbPool;
@@ -172,7 +201,11 @@ export class MastodonWebFleet extends Construct implements ec2.IConnectable, iam
       hostRole: HostRole.WEB,
       sidekiqQueues: this.sidekiqQueues,
       sidekiqConcurrency: this.sidekiqConcurrency,
-      web: { webConcurrency: this.webConcurrency, maxThreads: this.maxThreads, streamingDbPool: this.streamingDbPool },
+      web: {
+        webConcurrency: this.webConcurrency,
+        maxThreads: this.maxThreads,
+        streamingDbPool: this.streamingDbPool,
+      },
       minCapacity: this.minCapacity,
       maxCapacity: this.maxCapacity,
       desiredCapacity: props.desiredCapacity,
@@ -203,13 +236,31 @@ export class MastodonWebFleet extends Construct implements ec2.IConnectable, iam
     const min = this.minCapacity;
     const max = this.maxCapacity;
     if (!Token.isUnresolved(min) && (!Number.isInteger(min) || min < 2)) {
-      throw invalidProp(this, 'minCapacity', min, 'with fewer than 2 hosts, one failed host or one rolling update takes the whole server offline', 'Use minCapacity: 2 or more (the default is 2)');
+      throw invalidProp(
+        this,
+        'minCapacity',
+        min,
+        'with fewer than 2 hosts, one failed host or one rolling update takes the whole server offline',
+        'Use minCapacity: 2 or more (the default is 2)',
+      );
     }
     if (!Token.isUnresolved(max) && (!Number.isInteger(max) || max <= min)) {
-      throw invalidProp(this, 'maxCapacity', max, `it must be above minCapacity (${min}): rolling updates keep ${min} hosts in service and launch one more`, `Use maxCapacity: ${min + 1} or more`);
+      throw invalidProp(
+        this,
+        'maxCapacity',
+        max,
+        `it must be above minCapacity (${min}): rolling updates keep ${min} hosts in service and launch one more`,
+        `Use maxCapacity: ${min + 1} or more`,
+      );
     }
     if (desired !== undefined && !Token.isUnresolved(desired) && (desired < min || desired > max)) {
-      throw invalidProp(this, 'desiredCapacity', desired, `it must lie between minCapacity (${min}) and maxCapacity (${max})`, 'Leave desiredCapacity unset (it then starts at minCapacity) or choose a value in that range');
+      throw invalidProp(
+        this,
+        'desiredCapacity',
+        desired,
+        `it must lie between minCapacity (${min}) and maxCapacity (${max})`,
+        'Leave desiredCapacity unset (it then starts at minCapacity) or choose a value in that range',
+      );
     }
   }
 }

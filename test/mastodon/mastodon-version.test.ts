@@ -15,7 +15,9 @@ describe('MastodonVersion', () => {
     expect(version.sidekiqQueueNames).toEqual(queues);
     expect(version.minPostgresMajor).toBe(pg);
     expect(version.minRedisVersion).toBe(redis);
-    expect(version.sidekiqQueuesWithoutScheduler().map((q) => q.name)).toEqual(queues.filter((q) => q !== 'scheduler'));
+    expect(version.sidekiqQueuesWithoutScheduler().map((q) => q.name)).toEqual(
+      queues.filter((q) => q !== 'scheduler'),
+    );
   });
 
   test('weights are those of Mastodon sidekiq.yml', () => {
@@ -30,7 +32,9 @@ describe('MastodonVersion', () => {
 
   test('PostgreSQL problems: below the minimum and the 14.0-14.3 hole of 4.3', () => {
     expect(MastodonVersion.V4_5.postgresProblem('13.9')).toBe('Mastodon 4.5.11 needs PostgreSQL 14 or newer');
-    expect(MastodonVersion.V4_3.postgresProblem('14.2')).toBe('Mastodon 4.3.1 does not support PostgreSQL 14.0 to 14.3');
+    expect(MastodonVersion.V4_3.postgresProblem('14.2')).toBe(
+      'Mastodon 4.3.1 does not support PostgreSQL 14.0 to 14.3',
+    );
     expect(MastodonVersion.V4_3.postgresProblem('14.6')).toBeUndefined();
     expect(MastodonVersion.V4_5.postgresProblem('16.6')).toBeUndefined();
   });
@@ -43,9 +47,18 @@ describe('MastodonVersion', () => {
   });
 
   test.each([
-    ['4.5', "mastodonVersion '4.5' is not an exact Mastodon release: give MAJOR.MINOR.PATCH, e.g. MastodonVersion.of('4.5.11'), or use MastodonVersion.V4_5"],
-    ['latest', "mastodonVersion 'latest' is not an exact Mastodon release: give MAJOR.MINOR.PATCH, e.g. MastodonVersion.of('4.5.11'), or use MastodonVersion.V4_5"],
-    ['4.2.10', "mastodonVersion '4.2.10' is older than 4.3, the oldest release line this library supports: upgrade Mastodon to 4.3 or newer first (see https://docs.joinmastodon.org/admin/upgrading/)"],
+    [
+      '4.5',
+      "mastodonVersion '4.5' is not an exact Mastodon release: give MAJOR.MINOR.PATCH, e.g. MastodonVersion.of('4.5.11'), or use MastodonVersion.V4_5",
+    ],
+    [
+      'latest',
+      "mastodonVersion 'latest' is not an exact Mastodon release: give MAJOR.MINOR.PATCH, e.g. MastodonVersion.of('4.5.11'), or use MastodonVersion.V4_5",
+    ],
+    [
+      '4.2.10',
+      "mastodonVersion '4.2.10' is older than 4.3, the oldest release line this library supports: upgrade Mastodon to 4.3 or newer first (see https://docs.joinmastodon.org/admin/upgrading/)",
+    ],
   ])('MastodonVersion.of(%s) is refused', (input, message) => {
     expect(() => MastodonVersion.of(input)).toThrow(message);
   });

@@ -54,7 +54,8 @@ export class HostGroup extends Construct {
     const env = mastodonEnvironment(scope, props.database, props.vpc, props);
     const placement = props.placement ?? HostPlacement.PRIVATE_SUBNETS_WITH_NAT;
     const publicIp = placement === HostPlacement.PUBLIC_SUBNETS_WITH_PUBLIC_IP;
-    this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL);
+    this.instanceType =
+      props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL);
     const cpuType =
       this.instanceType.architecture === ec2.InstanceArchitecture.ARM_64
         ? ec2.AmazonLinuxCpuType.ARM_64
@@ -63,7 +64,13 @@ export class HostGroup extends Construct {
     checkArchitecture(scope, this.instanceType, machineImage);
     const rootVolumeSize = props.rootVolumeSizeGiB ?? 30;
     if (!Token.isUnresolved(rootVolumeSize) && (rootVolumeSize < 8 || rootVolumeSize > 16384)) {
-      throw invalidProp(scope, 'rootVolumeSizeGiB', rootVolumeSize, 'the root volume holds the OS, the container images and logs, and gp3 volumes go up to 16384 GiB', 'Choose 8 to 16384 GiB; 30 (the default) fits the images');
+      throw invalidProp(
+        scope,
+        'rootVolumeSizeGiB',
+        rootVolumeSize,
+        'the root volume holds the OS, the container images and logs, and gp3 volumes go up to 16384 GiB',
+        'Choose 8 to 16384 GiB; 30 (the default) fits the images',
+      );
     }
     const vpcSubnets =
       props.vpcSubnets ??
@@ -175,7 +182,9 @@ export class HostGroup extends Construct {
  * architecture can be read from its SSM parameter name.
  */
 function checkArchitecture(scope: Construct, instanceType: ec2.InstanceType, image: ec2.IMachineImage): void {
-  const parameterName = (image as { parameterName?: unknown }).parameterName;
+  // Public on generic SSM images, kept in props by the Amazon Linux ones.
+  const candidate = image as { parameterName?: unknown; props?: { parameterName?: unknown } };
+  const parameterName = candidate.parameterName ?? candidate.props?.parameterName;
   if (typeof parameterName !== 'string' || Token.isUnresolved(parameterName)) return;
   const imageArch = /arm64|aarch64/.test(parameterName)
     ? ec2.InstanceArchitecture.ARM_64

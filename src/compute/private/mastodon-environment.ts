@@ -68,7 +68,13 @@ export function mastodonEnvironment(
     const smtp = options.smtp;
     const port = smtp.port ?? 587;
     if (!Token.isUnresolved(port) && port === 25) {
-      throw invalidProp(scope, 'smtp.port', port, 'EC2 throttles outbound port 25, so mail would be delayed or lost', 'Use 587 (STARTTLS, the default) or 465 (implicit TLS)');
+      throw invalidProp(
+        scope,
+        'smtp.port',
+        port,
+        'EC2 throttles outbound port 25, so mail would be delayed or lost',
+        'Use 587 (STARTTLS, the default) or 465 (implicit TLS)',
+      );
     }
     env.SMTP_SERVER = smtp.server;
     env.SMTP_PORT = String(port);
@@ -89,10 +95,22 @@ export function mastodonEnvironment(
   const reserved = new Set([...Object.keys(env), ...secrets.map((s) => s.variable), ...LIBRARY_MANAGED]);
   for (const [name, value] of Object.entries(options.extraEnvironment ?? {})) {
     if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) {
-      throw invalidProp(scope, 'extraEnvironment', name, 'environment variable names are upper-case letters, digits and underscores', 'Rename the variable, e.g. ES_HOST');
+      throw invalidProp(
+        scope,
+        'extraEnvironment',
+        name,
+        'environment variable names are upper-case letters, digits and underscores',
+        'Rename the variable, e.g. ES_HOST',
+      );
     }
     if (reserved.has(name)) {
-      throw invalidProp(scope, 'extraEnvironment', name, 'the library sets this variable itself from the deployment, and overriding it would make the hosts disagree with the infrastructure', 'Use the matching construct prop instead (see the README\'s configuration table)');
+      throw invalidProp(
+        scope,
+        'extraEnvironment',
+        name,
+        'the library sets this variable itself from the deployment, and overriding it would make the hosts disagree with the infrastructure',
+        "Use the matching construct prop instead (see the README's configuration table)",
+      );
     }
     env[name] = value;
   }

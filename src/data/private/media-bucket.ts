@@ -65,7 +65,9 @@ export class MediaBucket extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: props.versioned ?? false,
-      objectOwnership: aclsDisabled ? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED : s3.ObjectOwnership.OBJECT_WRITER,
+      objectOwnership: aclsDisabled
+        ? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED
+        : s3.ObjectOwnership.OBJECT_WRITER,
       blockPublicAccess:
         this.publicAccess === MediaPublicAccess.NONE
           ? s3.BlockPublicAccess.BLOCK_ALL

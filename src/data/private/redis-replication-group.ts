@@ -47,29 +47,77 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     const snapshotRetentionDays = props.snapshotRetentionDays ?? 7;
 
     if (props.clusterMode === true) {
-      throw invalidProp(this, `${prefix}.clusterMode`, true, CROSSSLOT, 'Remove clusterMode: the library creates a non-clustered replication group, which scales by node type and replicas');
+      throw invalidProp(
+        this,
+        `${prefix}.clusterMode`,
+        true,
+        CROSSSLOT,
+        'Remove clusterMode: the library creates a non-clustered replication group, which scales by node type and replicas',
+      );
     }
     if (!Token.isUnresolved(nodeGroups) && nodeGroups !== 1) {
-      throw invalidProp(this, `${prefix}.nodeGroups`, nodeGroups, CROSSSLOT, 'Use nodeGroups: 1 (the default) and scale Redis with a larger nodeType');
+      throw invalidProp(
+        this,
+        `${prefix}.nodeGroups`,
+        nodeGroups,
+        CROSSSLOT,
+        'Use nodeGroups: 1 (the default) and scale Redis with a larger nodeType',
+      );
     }
     if (props.parameterGroupName !== undefined && /cluster[.-]?on/i.test(props.parameterGroupName)) {
-      throw invalidProp(this, `${prefix}.parameterGroupName`, props.parameterGroupName, `this parameter group enables cluster mode. ${CROSSSLOT}`, 'Leave parameterGroupName unset so the library creates a non-clustered group with maxmemory-policy noeviction');
+      throw invalidProp(
+        this,
+        `${prefix}.parameterGroupName`,
+        props.parameterGroupName,
+        `this parameter group enables cluster mode. ${CROSSSLOT}`,
+        'Leave parameterGroupName unset so the library creates a non-clustered group with maxmemory-policy noeviction',
+      );
     }
     if (props.parameterGroupName !== undefined && props.maxmemoryPolicy !== undefined) {
-      throw invalidProp(this, `${prefix}.maxmemoryPolicy`, props.maxmemoryPolicy, 'maxmemoryPolicy only applies to the parameter group the library creates, and parameterGroupName replaces it', 'Set one of parameterGroupName and maxmemoryPolicy');
+      throw invalidProp(
+        this,
+        `${prefix}.maxmemoryPolicy`,
+        props.maxmemoryPolicy,
+        'maxmemoryPolicy only applies to the parameter group the library creates, and parameterGroupName replaces it',
+        'Set one of parameterGroupName and maxmemoryPolicy',
+      );
     }
     if (maxmemoryPolicy !== 'noeviction') {
-      throw invalidProp(this, `${prefix}.maxmemoryPolicy`, maxmemoryPolicy, "Sidekiq keeps its queues in this Redis, and an eviction policy silently drops queued jobs when memory runs out", "Keep 'noeviction' and size the node for the queues; an evicting cache belongs in a separate Redis (CACHE_REDIS_URL)");
+      throw invalidProp(
+        this,
+        `${prefix}.maxmemoryPolicy`,
+        maxmemoryPolicy,
+        'Sidekiq keeps its queues in this Redis, and an eviction policy silently drops queued jobs when memory runs out',
+        "Keep 'noeviction' and size the node for the queues; an evicting cache belongs in a separate Redis (CACHE_REDIS_URL)",
+      );
     }
     if (!Token.isUnresolved(replicas) && (replicas < 0 || replicas > 5 || !Number.isInteger(replicas))) {
-      throw invalidProp(this, `${prefix}.replicas`, replicas, 'ElastiCache allows 0 to 5 read replicas per node group', 'Choose a whole number from 0 to 5');
+      throw invalidProp(
+        this,
+        `${prefix}.replicas`,
+        replicas,
+        'ElastiCache allows 0 to 5 read replicas per node group',
+        'Choose a whole number from 0 to 5',
+      );
     }
     const minRedis = props.mastodonVersion.minRedisVersion;
     if (!Token.isUnresolved(engineVersion) && compareVersions(engineVersion, minRedis) < 0) {
-      throw invalidProp(this, `${prefix}.engineVersion`, engineVersion, `Mastodon ${props.mastodonVersion.version} needs Redis ${minRedis} or newer`, `Use engineVersion '7.1' (the default) or at least '${minRedis}'`);
+      throw invalidProp(
+        this,
+        `${prefix}.engineVersion`,
+        engineVersion,
+        `Mastodon ${props.mastodonVersion.version} needs Redis ${minRedis} or newer`,
+        `Use engineVersion '7.1' (the default) or at least '${minRedis}'`,
+      );
     }
     if (props.authToken === true && !this.transitEncryption) {
-      throw invalidProp(this, `${prefix}.authToken`, true, 'ElastiCache accepts an AUTH token only with in-transit encryption, and a token sent in clear text protects nothing', 'Set transitEncryption: true (the default) or drop authToken');
+      throw invalidProp(
+        this,
+        `${prefix}.authToken`,
+        true,
+        'ElastiCache accepts an AUTH token only with in-transit encryption, and a token sent in clear text protects nothing',
+        'Set transitEncryption: true (the default) or drop authToken',
+      );
     }
     const failover = replicas > 0;
     this.nodeCount = replicas + 1;
@@ -135,8 +183,12 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
 
     // Redis keeps a final snapshot when it is deleted or replaced (unless told to DESTROY); the
     // helper resources follow a RETAIN so a retained group is never left without them.
-    const redisPolicy = props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY
-      : props.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT;
+    const redisPolicy =
+      props.removalPolicy === RemovalPolicy.DESTROY
+        ? RemovalPolicy.DESTROY
+        : props.removalPolicy === RemovalPolicy.RETAIN
+          ? RemovalPolicy.RETAIN
+          : RemovalPolicy.SNAPSHOT;
     this.replicationGroup.applyRemovalPolicy(redisPolicy);
     const helperPolicy = redisPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     subnetGroup.applyRemovalPolicy(helperPolicy);
@@ -149,9 +201,13 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
           `rediss://:${this.authTokenSecret.secretValue.unsafeUnwrap()}@${this.primaryEndpointAddress}:${this.port}/0`,
         ),
       });
-      this.urlSecret.applyRemovalPolicy(redisPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+      this.urlSecret.applyRemovalPolicy(
+        redisPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      );
     }
-    this.authTokenSecret?.applyRemovalPolicy(redisPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    this.authTokenSecret?.applyRemovalPolicy(
+      redisPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    );
   }
 
   /** Primary endpoint address (writes and Sidekiq). */
