@@ -1,11 +1,16 @@
-import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { MastodonDatabase } from '../../data/mastodon-database';
-import { buildHostBootstrap, HostBootstrapProps, HostRole } from '../../host/host-bootstrap';
+import {
+  assertUserDataWithinLimit,
+  buildHostBootstrap,
+  HostBootstrapProps,
+  HostRole,
+} from '../../host/host-bootstrap';
 import { InstallMode } from '../../host/install-mode';
 import { SidekiqQueue } from '../../mastodon/sidekiq-queue';
 import { invalidProp } from '../../private/errors';
@@ -87,7 +92,6 @@ export class HostGroup extends Construct {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     props.database.grantHostAccess(this.role);
-    this.logGroup.grantWrite(this.role);
     props.smtp?.credentials?.grantRead(this.role);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -154,26 +158,9 @@ export class HostGroup extends Construct {
       Tags.of(this.autoScalingGroup).add(key, value, { applyToLaunchedInstances: true });
     }
 
-    // The watchdog marks its own instance unhealthy. Scoped by the group's tags rather than its
-    // name: the launch template waits for this policy, so naming the group here would be a cycle.
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['autoscaling:SetInstanceHealth'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'autoscaling',
-            resource: 'autoScalingGroup',
-            resourceName: '*:autoScalingGroupName/*',
-          }),
-        ],
-        conditions: {
-          StringEquals: {
-            'autoscaling:ResourceTag/cdk-mastodon:deployment': bootstrap.tags['cdk-mastodon:deployment'],
-            'autoscaling:ResourceTag/cdk-mastodon:role': bootstrap.tags['cdk-mastodon:role'],
-          },
-        },
-      }),
-    );
+    // Secrets the env file is assembled from, the log group, the watchdog's health reports.
+    bootstrap.grantTo(this.role);
+    assertUserDataWithinLimit(this, this.launchTemplate.userData!);
   }
 }
 

@@ -26,8 +26,6 @@ export function mastodonEnvironment(
 ): MastodonEnvironment {
   const env: { [name: string]: string } = {
     LOCAL_DOMAIN: database.domain,
-    RAILS_ENV: 'production',
-    NODE_ENV: 'production',
     DB_HOST: database.cluster.clusterEndpoint.hostname,
     DB_PORT: Token.asString(database.cluster.clusterEndpoint.port),
     DB_NAME: database.databaseName,
@@ -120,6 +118,8 @@ export function mastodonEnvironment(
 /** Variables set per process or per role by the host layer. */
 const LIBRARY_MANAGED = [
   'DB_POOL',
+  'RAILS_ENV',
+  'NODE_ENV',
   'WEB_CONCURRENCY',
   'MAX_THREADS',
   'RAILS_SERVE_STATIC_FILES',
