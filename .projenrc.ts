@@ -86,6 +86,11 @@ project.addTask('example', {
     { exec: 'ts-node --transpile-only --project tsconfig.dev.json example/main.ts' },
   ],
 });
+project.addTask('example:hosts', {
+  description: 'Print every file each host role runs (add -- --full for contents, -- --from-source for that mode)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json example/hosts.ts',
+  receiveArgs: true,
+});
 project.npmignore?.exclude('/example/', '/cdk.out/', '/.ci/');
 project.eslint?.addLintPattern('example');
 
