@@ -87,7 +87,8 @@ project.addTask('example', {
   ],
 });
 project.addTask('example:hosts', {
-  description: 'Print every file each host role runs (add -- --full for contents, -- --from-source for that mode)',
+  description:
+    'Print every file each host role runs (add -- --full for contents, -- --from-source for that mode)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json example/hosts.ts',
   receiveArgs: true,
 });

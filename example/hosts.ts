@@ -4,8 +4,8 @@
  *   npx projen example:hosts            # file list per role
  *   npx projen example:hosts -- --full  # with contents
  */
-import { HostRole, renderHostArtifacts } from '../src/host/host-bootstrap';
 import { InstallMode, MastodonVersion } from '../src';
+import { HostRole, renderHostArtifacts } from '../src/host/host-bootstrap';
 
 const full = process.argv.includes('--full');
 const mode = process.argv.includes('--from-source') ? InstallMode.fromSource() : InstallMode.containers();
@@ -32,7 +32,9 @@ for (const r of roles) {
     web: r.role === HostRole.WEB ? { webConcurrency: 2, maxThreads: 5, streamingDbPool: 10 } : undefined,
     webDomain: 'social.example.com',
   });
-  process.stdout.write(`\n## ${r.role} host (${mode.kind}, Mastodon ${version.version}): ${files.length} files\n`);
+  process.stdout.write(
+    `\n## ${r.role} host (${mode.kind}, Mastodon ${version.version}): ${files.length} files\n`,
+  );
   process.stdout.write(`sidekiq queues: ${r.queues.map((q) => `${q.name},${q.weight}`).join(' ')}\n`);
   for (const f of files) {
     process.stdout.write(`  ${f.mode} ${f.path} (${Buffer.byteLength(f.content)} bytes)\n`);
