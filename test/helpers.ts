@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MastodonDatabase, MastodonDatabaseProps } from '../src';
@@ -33,4 +34,17 @@ export function exampleZone(stack: Stack): route53.IHostedZone {
     hostedZoneId: 'Z0123456789EXAMPLE',
     zoneName: 'example.com',
   });
+}
+
+/** The `/etc/mastodon/deployment.json` cfn-init writes on the hosts of the group whose logical ID contains `groupIdPart`. */
+export function deploymentJson(stack: Stack, groupIdPart: string): any {
+  const resources = Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup');
+  const entry = Object.entries(resources).find(([id]) => id.includes(groupIdPart));
+  if (!entry) throw new Error(`no Auto Scaling Group with '${groupIdPart}' in its logical ID`);
+  const init = entry[1].Metadata['AWS::CloudFormation::Init'];
+  for (const config of Object.values<any>(init)) {
+    const file = config.files?.['/etc/mastodon/deployment.json'];
+    if (file) return file.content;
+  }
+  throw new Error('no deployment.json in the init metadata');
 }

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { MastodonVersion, MediaPublicAccess } from '../../src';
@@ -394,5 +395,62 @@ describe('MastodonDatabase refuses', () => {
       AutomaticFailoverEnabled: false,
       MultiAZEnabled: false,
     });
+  });
+});
+
+describe('MastodonDatabase props reach the template', () => {
+  test('aurora and redis settings, versioned media, data subnets', () => {
+    const { stack, vpc } = newStack();
+    newDatabase(stack, vpc, {
+      aurora: {
+        databaseName: 'social',
+        deletionProtection: false,
+        engineVersion: rds.AuroraPostgresEngineVersion.VER_17_5,
+        serverlessV2MinCapacity: 1,
+      },
+      redis: {
+        nodeType: 'cache.r7g.large',
+        engineVersion: '7.0',
+        snapshotRetentionDays: 14,
+        transitEncryption: false,
+      },
+      media: { versioned: true },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::RDS::DBCluster', {
+      DatabaseName: 'social',
+      DeletionProtection: false,
+      EngineVersion: '17.5',
+      ServerlessV2ScalingConfiguration: { MinCapacity: 1, MaxCapacity: 5 },
+    });
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheNodeType: 'cache.r7g.large',
+      EngineVersion: '7.0',
+      SnapshotRetentionLimit: 14,
+      TransitEncryptionEnabled: false,
+      TransitEncryptionMode: Match.absent(),
+    });
+    t.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
+    const subnetGroup = Object.values(t.findResources('AWS::RDS::DBSubnetGroup'))[0].Properties.SubnetIds;
+    expect(JSON.stringify(subnetGroup)).toMatch(/HostsSubnet/);
+  });
+
+  test('an existing non-clustered parameter group replaces the created one', () => {
+    const { stack, vpc } = newStack();
+    newDatabase(stack, vpc, { redis: { parameterGroupName: 'my-noeviction-redis7' } });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ElastiCache::ParameterGroup', 0);
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheParameterGroupName: 'my-noeviction-redis7',
+    });
+  });
+
+  test('an imported OTP secret is used even after 4.3', () => {
+    const { stack, vpc } = newStack();
+    const db = newDatabase(stack, vpc, {
+      importedSecrets: { otpSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Otp', 'otp') },
+    });
+    expect(db.applicationSecrets.otpSecret).toBeDefined();
   });
 });

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { MastodonEdge, MastodonWebFleet, SidekiqSchedulerHost } from '../../src';
 import { exampleZone, newDatabase, newStack } from '../helpers';
 
@@ -136,5 +137,31 @@ describe('MastodonEdge', () => {
           ...props,
         }),
     ).toThrow(message);
+  });
+});
+
+describe('MastodonEdge props reach the template', () => {
+  test('deletion protection, no DNS record, another TLS policy', () => {
+    const { stack, vpc, webFleet, zone } = fixture();
+    const edge = new MastodonEdge(stack, 'Edge', {
+      vpc,
+      webFleet,
+      domainName: 'social.example.com',
+      hostedZone: zone,
+      deletionProtection: true,
+      createDnsRecord: false,
+      sslPolicy: elbv2.SslPolicy.TLS13_13,
+    });
+    const t = Template.fromStack(stack);
+    expect(edge.record).toBeUndefined();
+    t.resourceCountIs('AWS::Route53::RecordSet', 0);
+    t.resourceCountIs('AWS::CertificateManager::Certificate', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+    });
   });
 });

@@ -1,4 +1,6 @@
+import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { MastodonWebFleet, SidekiqSchedulerHost } from '../../src';
 import { newDatabase, newStack } from '../helpers';
 
@@ -164,5 +166,69 @@ describe('MastodonWebFleet', () => {
     const { stack, vpc } = newStack();
     const database = newDatabase(stack, vpc);
     expect(() => new MastodonWebFleet(stack, 'Web', { vpc, database, ...props })).toThrow(message);
+  });
+});
+
+describe('MastodonWebFleet props reach the template', () => {
+  test('sizes, concurrency, grace period, signal timeout, root volume, instance type, subnets', () => {
+    const { stack, vpc } = newStack();
+    const database = newDatabase(stack, vpc, { aurora: { serverlessV2MaxCapacity: 16 } });
+    new SidekiqSchedulerHost(stack, 'Scheduler', {
+      vpc,
+      database,
+      signalTimeout: Duration.minutes(60),
+      sidekiqConcurrency: 40,
+    });
+    const fleet = new MastodonWebFleet(stack, 'Web', {
+      vpc,
+      database,
+      minCapacity: 3,
+      maxCapacity: 9,
+      desiredCapacity: 4,
+      targetCpuUtilizationPercent: 45,
+      webConcurrency: 3,
+      maxThreads: 6,
+      sidekiqConcurrency: 15,
+      streamingDbPool: 12,
+      healthCheckGracePeriod: Duration.minutes(15),
+      signalTimeout: Duration.minutes(30),
+      rootVolumeSizeGiB: 50,
+      instanceType: new ec2.InstanceType('m7g.large'),
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      Properties: Match.objectLike({
+        MinSize: '3',
+        MaxSize: '9',
+        DesiredCapacity: '4',
+        HealthCheckGracePeriod: 900,
+      }),
+      UpdatePolicy: Match.objectLike({
+        AutoScalingRollingUpdate: Match.objectLike({ MinInstancesInService: 3, PauseTime: 'PT30M' }),
+      }),
+      CreationPolicy: { ResourceSignal: { Count: 3, Timeout: 'PT30M' } },
+    });
+    t.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      Properties: Match.objectLike({ MinSize: '1' }),
+      CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT1H' } },
+    });
+    t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({ TargetValue: 45 }),
+    });
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 'm7g.large',
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 50 }) })],
+      }),
+    });
+    expect(fleet.webConcurrency * fleet.maxThreads + fleet.sidekiqConcurrency + fleet.streamingDbPool).toBe(
+      45,
+    );
+    const units = JSON.stringify(t.toJSON());
+    expect(units).toContain('WEB_CONCURRENCY=3');
+    expect(units).toContain('MAX_THREADS=6');
+    expect(units).toContain('-c 15');
+    expect(units).toContain('-c 40');
   });
 });

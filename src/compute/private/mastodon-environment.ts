@@ -59,8 +59,8 @@ export function mastodonEnvironment(
 
   // Rails trusts RFC 1918 proxies by default; a VPC outside them needs its range named, or
   // every rate limit sees the load balancer's address instead of the client's.
-  const cidr = vpc.vpcCidrBlock;
-  if (!Token.isUnresolved(cidr) && !isRfc1918(cidr)) env.TRUSTED_PROXY_IP = cidr;
+  const cidr = literalCidr(vpc);
+  if (cidr !== undefined && !isRfc1918(cidr)) env.TRUSTED_PROXY_IP = cidr;
 
   if (options.smtp) {
     const smtp = options.smtp;
@@ -130,6 +130,16 @@ const LIBRARY_MANAGED = [
   'PORT',
   'BIND',
 ];
+
+/** The VPC's range where it is known at synth time: imported with a literal, or created here. */
+function literalCidr(vpc: ec2.IVpc): string | undefined {
+  if (!Token.isUnresolved(vpc.vpcCidrBlock)) return vpc.vpcCidrBlock;
+  const resource = vpc.node.defaultChild;
+  if (resource instanceof ec2.CfnVPC && resource.cidrBlock && !Token.isUnresolved(resource.cidrBlock)) {
+    return resource.cidrBlock;
+  }
+  return undefined;
+}
 
 function isRfc1918(cidr: string): boolean {
   const [a, b] = cidr.split('/')[0].split('.').map(Number);
