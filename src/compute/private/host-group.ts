@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CfnElement, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { MastodonDatabase } from '../../data/mastodon-database';
 import { buildHostBootstrap, HostBootstrapProps, HostRole } from '../../host/host-bootstrap';
 import { InstallMode } from '../../host/install-mode';
 import { SidekiqQueue } from '../../mastodon/sidekiq-queue';
+import { acknowledgeFinding } from '../../private/acknowledge';
 import { invalidProp } from '../../private/errors';
 import { HostPlacement } from '../host-placement';
 import { MastodonHostOptions } from '../mastodon-host-options';
@@ -79,7 +80,21 @@ export class HostGroup extends Construct {
       description: `Mastodon ${roleName} host`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
+    acknowledgeFinding(
+      this.role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      "AWS's policy for SSM Session Manager and Run Command, the only way operators reach the hosts (no SSH port is open); AWS keeps it current",
+    );
     props.database.grantHostAccess(this.role);
+    // grantReadWrite on the media bucket: object reads, writes and deletes under any key of that
+    // one bucket, which is what Mastodon does with media (uploads, cache cleanup, deletions).
+    const bucketObjects = `<${Stack.of(this).resolve((props.database.mediaBucket.node.defaultChild as CfnElement).logicalId)}.Arn>/*`;
+    for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', `Resource::${bucketObjects}`]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason: 'Scoped to the media bucket (and its objects): Mastodon uploads, reads, lists and deletes media under any key there; no other bucket and no bucket administration',
+      });
+    }
     this.logGroup.grantWrite(this.role);
     props.smtp?.credentials?.grantRead(this.role);
 
@@ -149,6 +164,15 @@ export class HostGroup extends Construct {
 
     // The watchdog marks its own instance unhealthy. Scoped by the group's tags rather than its
     // name: the launch template waits for this policy, so naming the group here would be a cycle.
+    acknowledgeFinding(
+      this.role,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup/*:autoScalingGroupName/*]',
+      'SetInstanceHealth only, limited by the condition to groups tagged with this deployment and host role; the group name cannot be used (dependency cycle)',
+    );
+    Validations.of(this.autoScalingGroup).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: "Scaling events are visible in the group activity history and the group metrics the library enables; where to send notifications (SNS topic, chat, pager) is the operator's choice",
+    });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['autoscaling:SetInstanceHealth'],
