@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, github, javascript } from 'projen';
 
 // Version pins, and why:
 // - @aws-cdk/integ-runner 2.197.x (the newest) reads cloud-assembly schema up to 53. aws-cdk-lib
@@ -71,9 +71,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // `*.integ.ts` discovery.
   integrationTestAutoDiscover: false,
 
-  devDeps: ['@aws-sdk/client-secrets-manager', '@types/aws-lambda'],
+  devDeps: [
+    '@aws-sdk/client-secrets-manager',
+    '@types/aws-lambda',
+    // Integration tests (integ/): the newest alpha, whose peer range (^2.245.0) admits 2.257.0.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@~2.197.10',
+    // cdk-nag v3 (the aws-cdk-lib Validations API) in test/validators.
+    'cdk-nag@^3.0.2',
+  ],
 
-  gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/'],
+  gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/', 'integ/cdk-integ.out.*/'],
 });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
@@ -94,5 +102,73 @@ project.addTask('example:hosts', {
 });
 project.npmignore?.exclude('/example/', '/cdk.out/', '/.ci/');
 project.eslint?.addLintPattern('example');
+
+// ---------------------------------------------------------------------------------------------
+// Integration tests (integ/, run by integ-runner; settings in integ.config.json) and the template
+// validators (test/validators/, run by jest). See docs/integration-tests.md.
+project.npmignore?.exclude('/integ/', '/integ.config.json', '/docs/', '/.venv/');
+project.eslint?.addLintPattern('integ');
+project.eslint?.allowDevDeps('integ/**');
+
+const integ = project.addTask('integ', {
+  description:
+    'Verify every integration snapshot against a fresh synth (no AWS account needed; never deploys)',
+  steps: [{ spawn: 'bundle' }, { exec: 'integ-runner' }],
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration snapshots from the current code without deploying; commit the result',
+  steps: [{ spawn: 'bundle' }, { exec: 'integ-runner --update-on-failed --dry-run' }],
+});
+project.addTask('integ:deploy', {
+  description:
+    'Deploy every scenario for real, run its assertions and destroy it (needs AWS credentials; pass e.g. -- --parallel-regions eu-west-1)',
+  steps: [{ spawn: 'bundle' }, { exec: 'integ-runner --update-on-failed --force', receiveArgs: true }],
+});
+project.addTask('validators:setup', {
+  description: 'Install the pinned template scanners (cfn-lint, checkov) into .venv',
+  steps: [
+    { exec: 'python3 -m venv .venv' },
+    { exec: '.venv/bin/pip install --quiet --disable-pip-version-check -r test/validators/requirements.txt' },
+  ],
+});
+// Snapshots first: the validators then scan templates that equal a fresh synth.
+project.testTask.prependSpawn(integ);
+
+// The real deploy: manual or weekly, with OIDC credentials. Skipped unless the repository has the
+// INTEG_ROLE_ARN variable (and the other INTEG_* variables described in docs/integration-tests.md).
+const integWorkflow = project.github?.addWorkflow('integ');
+integWorkflow?.on({ workflowDispatch: {}, schedule: [{ cron: '0 5 * * 1' }] });
+integWorkflow?.addJobs({
+  deploy: {
+    name: 'Deploy the integration scenarios',
+    runsOn: ['ubuntu-latest'],
+    if: "${{ vars.INTEG_ROLE_ARN != '' }}",
+    permissions: {
+      contents: github.workflows.JobPermission.READ,
+      idToken: github.workflows.JobPermission.WRITE,
+    },
+    concurrency: { group: 'integ-deploy' },
+    timeoutMinutes: 240,
+    env: {
+      CDK_MASTODON_INTEG_HOSTED_ZONE_ID: '${{ vars.INTEG_HOSTED_ZONE_ID }}',
+      CDK_MASTODON_INTEG_ZONE_NAME: '${{ vars.INTEG_ZONE_NAME }}',
+      CDK_MASTODON_INTEG_CERTIFICATE_ARN: '${{ vars.INTEG_CERTIFICATE_ARN }}',
+    },
+    steps: [
+      { name: 'Checkout', uses: 'actions/checkout@v5' },
+      { name: 'Setup Node.js', uses: 'actions/setup-node@v5', with: { 'node-version': '20.x' } },
+      { name: 'Install dependencies', run: 'npm ci' },
+      {
+        name: 'AWS credentials (OIDC)',
+        uses: 'aws-actions/configure-aws-credentials@v5',
+        with: { 'role-to-assume': '${{ vars.INTEG_ROLE_ARN }}', 'aws-region': '${{ vars.INTEG_REGION }}' },
+      },
+      {
+        name: 'Deploy, assert, destroy',
+        run: 'npx projen integ:deploy -- --parallel-regions "${{ vars.INTEG_REGION }}"',
+      },
+    ],
+  },
+});
 
 project.synth();

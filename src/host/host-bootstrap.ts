@@ -5,7 +5,7 @@
  * Internal to the library (not exported from src/index.ts).
  */
 import * as crypto from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -302,7 +302,16 @@ export function buildHostBootstrap(scope: Construct, props: HostBootstrapProps):
       grantable.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['autoscaling:SetInstanceHealth'],
-          resources: ['*'],
+          // Any group of this account and region (its name would be a dependency cycle), narrowed
+          // to this deployment's groups by their tag.
+          resources: [
+            stack.formatArn({
+              service: 'autoscaling',
+              resource: 'autoScalingGroup',
+              resourceName: '*:autoScalingGroupName/*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
           conditions: {
             StringEquals: { [`autoscaling:ResourceTag/${HOST_TAGS.deployment}`]: tags[HOST_TAGS.deployment] },
           },

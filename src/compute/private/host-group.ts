@@ -1,4 +1,4 @@
-import { RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { CfnElement, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,7 @@ import {
 } from '../../host/host-bootstrap';
 import { InstallMode } from '../../host/install-mode';
 import { SidekiqQueue } from '../../mastodon/sidekiq-queue';
+import { acknowledgeFinding } from '../../private/acknowledge';
 import { invalidProp } from '../../private/errors';
 import { HostPlacement } from '../host-placement';
 import { MastodonHostOptions } from '../mastodon-host-options';
@@ -91,7 +92,21 @@ export class HostGroup extends Construct {
       description: `Mastodon ${roleName} host`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
+    acknowledgeFinding(
+      this.role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      "AWS's policy for SSM Session Manager and Run Command, the only way operators reach the hosts (no SSH port is open); AWS keeps it current",
+    );
     props.database.grantHostAccess(this.role);
+    // grantReadWrite on the media bucket: object reads, writes and deletes under any key of that
+    // one bucket, which is what Mastodon does with media (uploads, cache cleanup, deletions).
+    const bucketObjects = `<${Stack.of(this).resolve((props.database.mediaBucket.node.defaultChild as CfnElement).logicalId)}.Arn>/*`;
+    for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', `Resource::${bucketObjects}`]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason: 'Scoped to the media bucket (and its objects): Mastodon uploads, reads, lists and deletes media under any key there; no other bucket and no bucket administration',
+      });
+    }
     props.smtp?.credentials?.grantRead(this.role);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -160,7 +175,22 @@ export class HostGroup extends Construct {
 
     // Secrets the env file is assembled from, the log group, the watchdog's health reports.
     bootstrap.grantTo(this.role);
+    if (props.hostRole === HostRole.SCHEDULER) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeInstances only, which has no resource-level permissions: the post-deployment migration waits until every web host carries the new version tag',
+      });
+    }
     assertUserDataWithinLimit(this, this.launchTemplate.userData!);
+    acknowledgeFinding(
+      this.role,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*]',
+      'SetInstanceHealth only, limited by the condition to groups tagged with this deployment and host role; the group name cannot be used (dependency cycle)',
+    );
+    Validations.of(this.autoScalingGroup).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: "Scaling events are visible in the group activity history and the group metrics the library enables; where to send notifications (SNS topic, chat, pager) is the operator's choice",
+    });
   }
 }
 

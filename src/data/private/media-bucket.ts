@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -90,6 +90,17 @@ export class MediaBucket extends Construct {
       removalPolicy,
       autoDeleteObjects: destroy && (props.autoDeleteObjects ?? false),
     });
+
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Media is public content that every visitor and federated server fetches; per-request access logs would be a second bucket of mostly public GETs. Enable CloudTrail data events or access logging in your account if you need them',
+    });
+    if (this.publicAccess !== MediaPublicAccess.NONE) {
+      Validations.of(this.bucket).acknowledge({
+        id: 'AwsSolutions-S2',
+        reason: `Mastodon media (posts, avatars, attachments) must be readable by anyone; publicAccess ${this.publicAccess} allows exactly that (object reads, never listing) and blocks the rest. MediaPublicAccess.NONE blocks all public access`,
+      });
+    }
 
     if (this.publicAccess === MediaPublicAccess.BUCKET_POLICY) {
       // Media is public by nature (posts, avatars, remote servers fetching attachments): read
