@@ -63,7 +63,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // `*.integ.ts` discovery.
   integrationTestAutoDiscover: false,
 
-  devDeps: ['@aws-sdk/client-secrets-manager', '@types/aws-lambda'],
+  devDeps: [
+    '@aws-sdk/client-secrets-manager',
+    '@types/aws-lambda',
+    // Go: jsii-pacmak writes every module of the npm dependency closure into the generated go.mod
+    // (as `// indirect`) at the version installed in node_modules. aws-cdk-lib accepts
+    // @aws-cdk/cloud-assembly-schema ^53.25.0 and npm would pick the newest, but the Go module
+    // proxy does not serve every version of its Go twin (cloud-assembly-schema-go v53.26.0 and
+    // v53.28.0 are refused), and then `go mod tidy` in package:go, and any Go consumer, fail.
+    // Pin it to a version whose Go module exists. (An npm `overrides` entry does not work here:
+    // npm then files the module as bundled inside aws-cdk-lib and does not install it at all.)
+    '@aws-cdk/cloud-assembly-schema@53.27.0',
+  ],
 
   gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/'],
 });
@@ -74,6 +85,15 @@ project.addTask('example', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json example/main.ts' }],
 });
 project.npmignore?.exclude('/example/', '/cdk.out/', '/.ci/');
+
+// Python: trove classifiers beyond the ones jsii-pacmak derives (language, typing, stability).
+project.package.file.addOverride('jsii.targets.python.classifiers', [
+  'Framework :: AWS CDK',
+  'Framework :: AWS CDK :: 2',
+  'Topic :: Communications',
+  'Topic :: System :: Systems Administration',
+]);
+
 project.eslint?.addLintPattern('example');
 
 project.synth();
