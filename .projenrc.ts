@@ -96,4 +96,17 @@ project.package.file.addOverride('jsii.targets.python.classifiers', [
 
 project.eslint?.addLintPattern('example');
 
+// Consumer apps: the TypeScript, Python and Go apps in test/consumers install the packages that
+// `package-all` builds into dist/ as their users would, synthesize the same deployment, and must
+// produce the same template (see test/consumers/run.sh). The TypeScript consumer imports
+// 'cdk-mastodon' from npm and has its own strict tsconfig, so the repository's lint and dev
+// tsconfig leave it alone.
+project.eslint?.addIgnorePattern('test/consumers/');
+project.tsconfigDev.addExclude('test/consumers');
+project.addTask('test:consumers', {
+  description:
+    'Install the packages in dist/ (run package-all first) into TypeScript, Python and Go apps, synthesize them and compare the templates',
+  steps: [{ exec: 'bash test/consumers/run.sh' }],
+});
+
 project.synth();
