@@ -79,6 +79,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@~2.197.10',
     // cdk-nag v3 (the aws-cdk-lib Validations API) in test/validators.
     'cdk-nag@^3.0.2',
+    // Go: jsii-pacmak writes every module of the npm dependency closure into the generated go.mod
+    // (as `// indirect`) at the version installed in node_modules. aws-cdk-lib accepts
+    // @aws-cdk/cloud-assembly-schema ^53.25.0 and npm would pick the newest, but the Go module
+    // proxy does not serve every version of its Go twin (cloud-assembly-schema-go v53.26.0 and
+    // v53.28.0 are refused), and then `go mod tidy` in package:go, and any Go consumer, fail.
+    // Pin it to a version whose Go module exists. (An npm `overrides` entry does not work here:
+    // npm then files the module as bundled inside aws-cdk-lib and does not install it at all.)
+    '@aws-cdk/cloud-assembly-schema@53.27.0',
   ],
 
   gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/', 'integ/cdk-integ.out.*/'],
@@ -101,6 +109,15 @@ project.addTask('example:hosts', {
   receiveArgs: true,
 });
 project.npmignore?.exclude('/example/', '/cdk.out/', '/.ci/');
+
+// Python: trove classifiers beyond the ones jsii-pacmak derives (language, typing, stability).
+project.package.file.addOverride('jsii.targets.python.classifiers', [
+  'Framework :: AWS CDK',
+  'Framework :: AWS CDK :: 2',
+  'Topic :: Communications',
+  'Topic :: System :: Systems Administration',
+]);
+
 project.eslint?.addLintPattern('example');
 
 // ---------------------------------------------------------------------------------------------
@@ -169,6 +186,19 @@ integWorkflow?.addJobs({
       },
     ],
   },
+});
+
+// Consumer apps: the TypeScript, Python and Go apps in test/consumers install the packages that
+// `package-all` builds into dist/ as their users would, synthesize the same deployment, and must
+// produce the same template (see test/consumers/run.sh). The TypeScript consumer imports
+// 'cdk-mastodon' from npm and has its own strict tsconfig, so the repository's lint and dev
+// tsconfig leave it alone.
+project.eslint?.addIgnorePattern('test/consumers/');
+project.tsconfigDev.addExclude('test/consumers');
+project.addTask('test:consumers', {
+  description:
+    'Install the packages in dist/ (run package-all first) into TypeScript, Python and Go apps, synthesize them and compare the templates',
+  steps: [{ exec: 'bash test/consumers/run.sh' }],
 });
 
 project.synth();
