@@ -55,4 +55,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.venv/', '*.snapshot.tmp/'],
 });
 
+// Benchmarking and cost estimation (bench/): developer tools, not part of the package or the test
+// task. See bench/README.md.
+project.npmignore?.exclude('/bench/');
+project.eslint?.addLintPattern('bench');
+project.eslint?.allowDevDeps('bench/**');
+project.addTask('bench', {
+  description:
+    'Synthesis benchmark: floor vs hand-written baseline vs MastodonSocial (writes bench/RESULTS.md)',
+  steps: [
+    {
+      exec: 'ts-node --project tsconfig.dev.json --transpile-only bench/harness/run.ts',
+      receiveArgs: true,
+    },
+  ],
+});
+
 project.synth();
