@@ -71,4 +71,14 @@ project.addTask('bench', {
   ],
 });
 
+project.addTask('cost', {
+  description: 'Itemized monthly cost estimate of synthesized templates (default, small, seed)',
+  steps: [
+    {
+      exec: 'ts-node --project tsconfig.dev.json --transpile-only bench/cost/cli.ts',
+      receiveArgs: true,
+    },
+  ],
+});
+
 project.synth();
