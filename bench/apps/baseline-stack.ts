@@ -7,19 +7,22 @@
  * Profiles (see ./options.ts) also give the `small` and `seed` configurations for the cost
  * estimate when `MastodonSocial` is not available.
  */
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import * as path from 'path';
+import { Aws, CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { BenchOptions } from './options';
 
@@ -49,12 +52,12 @@ const SETTINGS: Record<BaselineProps['profile'], ProfileSettings> = {
     redisNodeType: 'cache.t4g.small',
     redisNodes: 3,
   },
-  // A hobby admin: hosts in public subnets with their own address instead of a NAT gateway, one
-  // web host, a smaller Aurora ceiling and a single Redis node.
+  // A hobby admin: hosts in public subnets with their own address instead of a NAT gateway, a
+  // pair of web hosts scaling to three, a smaller Aurora ceiling and a single Redis node.
   small: {
     natGateways: 0,
-    webMin: 1,
-    webMax: 2,
+    webMin: 2,
+    webMax: 3,
     auroraMinAcu: 0.5,
     auroraMaxAcu: 2,
     redisNodeType: 'cache.t4g.micro',
@@ -75,6 +78,7 @@ const SETTINGS: Record<BaselineProps['profile'], ProfileSettings> = {
 /** Sidekiq queues with weights (Mastodon 4.4+); the scheduler queue runs only on the scheduler host. */
 const WEB_QUEUES = '-q default,8 -q push,6 -q ingress,4 -q mailers,2 -q pull -q fasp';
 const SCHEDULER_QUEUES = `${WEB_QUEUES} -q scheduler`;
+const MASTODON_TAG = 'v4.5.2';
 
 export function buildBaselineMastodon(scope: Construct, props: BaselineProps): void {
   const s = SETTINGS[props.profile];
@@ -95,6 +99,7 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     });
   }
   const vpc = new ec2.Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: s.natGateways, subnetConfiguration });
+  vpc.addFlowLog('RejectedTraffic', { trafficType: ec2.FlowLogTrafficType.REJECT });
   const hostSubnets: ec2.SubnetSelection = {
     subnetType: publicHosts ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS,
   };
@@ -149,33 +154,31 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     description: 'Mastodon Redis: Sidekiq needs noeviction',
     properties: { 'maxmemory-policy': 'noeviction' },
   });
-  const redisAuth = new secretsmanager.Secret(scope, 'RedisAuth', {
-    description: 'Mastodon Redis AUTH token',
-    generateSecretString: { passwordLength: 64, excludePunctuation: true },
-  });
   const multiNode = s.redisNodes > 1;
   const redis = new elasticache.CfnReplicationGroup(scope, 'Redis', {
-    replicationGroupDescription: 'Mastodon Redis',
+    replicationGroupDescription: 'Mastodon Redis (non-clustered)',
     engine: 'redis',
     engineVersion: '7.1',
+    clusterMode: 'disabled',
     cacheNodeType: s.redisNodeType,
     numCacheClusters: s.redisNodes,
     automaticFailoverEnabled: multiNode,
     multiAzEnabled: multiNode,
     atRestEncryptionEnabled: true,
     transitEncryptionEnabled: true,
-    authToken: SecretValue.secretsManager(redisAuth.secretArn).unsafeUnwrap(),
+    port: 6379,
     cacheSubnetGroupName: redisSubnets.ref,
     cacheParameterGroupName: redisParameters.ref,
     securityGroupIds: [redisSg.securityGroupId],
-    snapshotRetentionLimit: 1,
+    snapshotRetentionLimit: 7,
   });
 
   // Media
   const media = new s3.Bucket(scope, 'Media', {
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS,
     cors: [
       {
         allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
@@ -187,147 +190,238 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     removalPolicy: RemovalPolicy.RETAIN,
   });
 
-  // Application secrets (SECRET_KEY_BASE, ActiveRecord encryption keys, VAPID pair are derived
-  // from or stored next to this value on first boot)
-  const appSecrets = new secretsmanager.Secret(scope, 'AppSecrets', {
-    description: 'Mastodon application secrets',
-    generateSecretString: {
-      secretStringTemplate: JSON.stringify({ LOCAL_DOMAIN: props.domain }),
-      generateStringKey: 'SECRET_KEY_BASE',
-      passwordLength: 128,
-      excludePunctuation: true,
-    },
-  });
-
-  const logGroup = new logs.LogGroup(scope, 'Logs', {
-    retention: logs.RetentionDays.ONE_MONTH,
+  // Application secrets: generated once, never changed
+  const generated = (id: string, description: string, length: number) =>
+    new secretsmanager.Secret(scope, id, {
+      description,
+      generateSecretString: { passwordLength: length, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  const secretKeyBase = generated('SecretKeyBase', 'Mastodon SECRET_KEY_BASE', 128);
+  const arPrimary = generated('ArPrimaryKey', 'Mastodon ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY', 32);
+  const arDeterministic = generated(
+    'ArDeterministicKey',
+    'Mastodon ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY',
+    32,
+  );
+  const arSalt = generated(
+    'ArKeyDerivationSalt',
+    'Mastodon ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT',
+    32,
+  );
+  // VAPID needs an EC P-256 key pair, which Secrets Manager cannot generate: a custom resource
+  // writes it into the secret once.
+  const vapidKeys = new secretsmanager.Secret(scope, 'VapidKeys', {
+    description: 'Mastodon VAPID key pair (EC P-256), written once by a custom resource',
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  const vapidHandler = new lambda.Function(scope, 'VapidKeysHandler', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(__dirname, 'vapid-keys-handler')),
+    description: 'Generates the Mastodon VAPID key pair once',
+    timeout: Duration.seconds(30),
+  });
+  vapidKeys.grantWrite(vapidHandler);
+  const vapidProvider = new cr.Provider(scope, 'VapidKeysProvider', { onEventHandler: vapidHandler });
+  new CustomResource(scope, 'VapidKeysGenerator', {
+    serviceToken: vapidProvider.serviceToken,
+    resourceType: 'Custom::MastodonVapidKeys',
+    properties: { SecretId: vapidKeys.secretArn },
+  });
+  const dbSecret = database.secret!;
+  const secrets: Array<{ name: string; secret: secretsmanager.ISecret; jsonField?: string }> = [
+    { name: 'DB_USER', secret: dbSecret, jsonField: 'username' },
+    { name: 'DB_PASS', secret: dbSecret, jsonField: 'password' },
+    { name: 'SECRET_KEY_BASE', secret: secretKeyBase },
+    { name: 'VAPID_PRIVATE_KEY', secret: vapidKeys, jsonField: 'VAPID_PRIVATE_KEY' },
+    { name: 'VAPID_PUBLIC_KEY', secret: vapidKeys, jsonField: 'VAPID_PUBLIC_KEY' },
+    { name: 'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY', secret: arPrimary },
+    { name: 'ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY', secret: arDeterministic },
+    { name: 'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT', secret: arSalt },
+  ];
 
-  // Hosts
-  const env = [
+  // Hosts: CloudFormation init writes the environment, the units and a script that assembles
+  // .env.production from Secrets Manager at boot; the groups wait for cfn-signal.
+  const environment = {
+    LOCAL_DOMAIN: props.domain,
+    RAILS_ENV: 'production',
+    NODE_ENV: 'production',
+    DB_HOST: database.clusterEndpoint.hostname,
+    DB_PORT: Token.asString(database.clusterEndpoint.port),
+    DB_NAME: 'mastodon_production',
+    DB_SSLMODE: 'require',
+    S3_ENABLED: 'true',
+    S3_PROTOCOL: 'https',
+    S3_BUCKET: media.bucketName,
+    S3_REGION: Aws.REGION,
+    S3_HOSTNAME: `s3.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+    S3_PERMISSION: '',
+    REDIS_URL: `rediss://${redis.attrPrimaryEndPointAddress}:6379/0`,
+    REDIS_DRIVER: 'ruby',
+  };
+  const envScript = [
+    '#!/bin/bash',
     'set -euo pipefail',
-    `export AWS_REGION=${vpc.stack.region}`,
-    `APP_SECRET=$(aws secretsmanager get-secret-value --secret-id ${appSecrets.secretArn} --query SecretString --output text)`,
-    `DB_SECRET=$(aws secretsmanager get-secret-value --secret-id ${database.secret!.secretArn} --query SecretString --output text)`,
-    `REDIS_PASSWORD=$(aws secretsmanager get-secret-value --secret-id ${redisAuth.secretArn} --query SecretString --output text)`,
-    'install -d -o mastodon -g mastodon /home/mastodon/live',
-    'cat > /home/mastodon/live/.env.production <<ENV',
-    'RAILS_ENV=production',
-    'NODE_ENV=production',
-    `LOCAL_DOMAIN=${props.domain}`,
-    'SECRET_KEY_BASE=$(echo "$APP_SECRET" | jq -r .SECRET_KEY_BASE)',
-    `DB_HOST=${database.clusterEndpoint.hostname}`,
-    `DB_PORT=${database.clusterEndpoint.port}`,
-    'DB_NAME=mastodon_production',
-    'DB_USER=$(echo "$DB_SECRET" | jq -r .username)',
-    'DB_PASS=$(echo "$DB_SECRET" | jq -r .password)',
-    'DB_SSLMODE=require',
-    'DB_POOL=25',
-    `REDIS_URL=rediss://:$REDIS_PASSWORD@${redis.attrPrimaryEndPointAddress}:${redis.attrPrimaryEndPointPort}`,
-    'REDIS_DRIVER=ruby',
-    'S3_ENABLED=true',
-    `S3_BUCKET=${media.bucketName}`,
-    `S3_REGION=${vpc.stack.region}`,
-    'S3_PERMISSION=private',
-    'ENV',
-    'chown mastodon:mastodon /home/mastodon/live/.env.production',
-    'chmod 600 /home/mastodon/live/.env.production',
-  ];
-  const cloudWatchAgent = [
-    'dnf install -y amazon-cloudwatch-agent',
-    'cat > /opt/aws/amazon-cloudwatch-agent/etc/config.json <<CW',
-    `{"logs":{"logs_collected":{"files":{"collect_list":[{"file_path":"/var/log/mastodon/*.log","log_group_name":"${logGroup.logGroupName}","log_stream_name":"{instance_id}"}]}}}}`,
-    'CW',
-    '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c file:/opt/aws/amazon-cloudwatch-agent/etc/config.json -s',
-  ];
-  const sidekiqUnit = (queues: string) => [
-    'cat > /etc/systemd/system/mastodon-sidekiq.service <<UNIT',
-    '[Unit]',
-    'Description=mastodon-sidekiq',
-    'After=network.target',
-    '[Service]',
-    'Type=simple',
-    'User=mastodon',
-    'WorkingDirectory=/home/mastodon/live',
-    'Environment="RAILS_ENV=production" "DB_POOL=25" "MALLOC_ARENA_MAX=2"',
-    `ExecStart=/home/mastodon/.rbenv/shims/bundle exec sidekiq -c 25 ${queues}`,
-    'Restart=always',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    'UNIT',
-  ];
-
-  const schedulerUserData = ec2.UserData.forLinux();
-  schedulerUserData.addCommands(
-    ...env,
-    ...cloudWatchAgent,
-    ...sidekiqUnit(SCHEDULER_QUEUES),
-    'systemctl daemon-reload',
-    'systemctl enable --now mastodon-sidekiq',
-  );
-  const webUserData = ec2.UserData.forLinux();
-  webUserData.addCommands(
-    ...env,
-    ...cloudWatchAgent,
-    ...sidekiqUnit(WEB_QUEUES),
-    'openssl req -x509 -nodes -newkey rsa:2048 -days 3650 -subj "/CN=mastodon" -keyout /etc/nginx/self.key -out /etc/nginx/self.crt',
-    'systemctl daemon-reload',
-    'systemctl enable --now mastodon-web mastodon-streaming mastodon-sidekiq nginx',
-  );
+    'CONFIG=/etc/mastodon/deployment.json',
+    'OUT=/etc/mastodon/env.production',
+    'umask 077',
+    'jq -r \'.environment | to_entries[] | "\\(.key)=\\(.value)"\' "$CONFIG" > "$OUT.tmp"',
+    'jq -c \'.secrets[]\' "$CONFIG" | while read -r s; do',
+    '  name=$(jq -r .name <<<"$s"); arn=$(jq -r .secretArn <<<"$s"); field=$(jq -r \'.jsonField // empty\' <<<"$s")',
+    '  value=$(aws secretsmanager get-secret-value --secret-id "$arn" --query SecretString --output text)',
+    '  if [ -n "$field" ]; then value=$(jq -r --arg f "$field" \'.[$f]\' <<<"$value"); fi',
+    '  echo "$name=$value" >> "$OUT.tmp"',
+    'done',
+    'mv "$OUT.tmp" "$OUT"',
+  ].join('\n');
+  const unit = (description: string, command: string) =>
+    [
+      '[Unit]',
+      `Description=${description}`,
+      'After=docker.service',
+      'Requires=docker.service',
+      '[Service]',
+      'Restart=always',
+      `ExecStart=/usr/bin/docker run --rm --name %N --network host --env-file /etc/mastodon/env.production ${command}`,
+      'ExecStop=/usr/bin/docker stop %N',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      '',
+    ].join('\n');
+  const image = `ghcr.io/mastodon/mastodon:${MASTODON_TAG}`;
+  const hostInit = (role: 'scheduler' | 'web', logGroup: logs.ILogGroup) => {
+    const queues = role === 'scheduler' ? SCHEDULER_QUEUES : WEB_QUEUES;
+    const elements: ec2.InitElement[] = [
+      ec2.InitPackage.yum('docker'),
+      ec2.InitPackage.yum('jq'),
+      ec2.InitPackage.yum('amazon-cloudwatch-agent'),
+      ec2.InitFile.fromObject('/etc/mastodon/deployment.json', {
+        role,
+        environment,
+        secrets: secrets.map((x) => ({
+          name: x.name,
+          secretArn: x.secret.secretArn,
+          jsonField: x.jsonField,
+        })),
+        logGroup: logGroup.logGroupName,
+      }),
+      ec2.InitFile.fromString('/usr/local/bin/mastodon-env', envScript, { mode: '000755' }),
+      ec2.InitFile.fromString(
+        '/etc/systemd/system/mastodon-sidekiq.service',
+        unit('Mastodon Sidekiq', `${image} bundle exec sidekiq -c 25 ${queues}`),
+      ),
+      ec2.InitCommand.shellCommand('/usr/local/bin/mastodon-env', { key: '10-env' }),
+    ];
+    if (role === 'web') {
+      elements.push(
+        ec2.InitFile.fromString(
+          '/etc/systemd/system/mastodon-web.service',
+          unit('Mastodon web', `${image} bundle exec puma -C config/puma.rb`),
+        ),
+        ec2.InitFile.fromString(
+          '/etc/systemd/system/mastodon-streaming.service',
+          unit(
+            'Mastodon streaming',
+            `ghcr.io/mastodon/mastodon-streaming:${MASTODON_TAG} node ./streaming/index.js`,
+          ),
+        ),
+        ec2.InitFile.fromString('/etc/nginx/conf.d/mastodon.conf', NGINX_SITE(props.domain)),
+        ec2.InitCommand.shellCommand(
+          'openssl req -x509 -nodes -newkey rsa:2048 -days 3650 -subj "/CN=mastodon" -keyout /etc/nginx/self.key -out /etc/nginx/self.crt',
+          { key: '20-self-signed' },
+        ),
+        ec2.InitService.enable('nginx', { serviceManager: ec2.ServiceManager.SYSTEMD }),
+        ec2.InitService.enable('mastodon-web', { serviceManager: ec2.ServiceManager.SYSTEMD }),
+        ec2.InitService.enable('mastodon-streaming', { serviceManager: ec2.ServiceManager.SYSTEMD }),
+      );
+    }
+    elements.push(
+      ec2.InitService.enable('docker', { serviceManager: ec2.ServiceManager.SYSTEMD }),
+      ec2.InitService.enable('mastodon-sidekiq', { serviceManager: ec2.ServiceManager.SYSTEMD }),
+    );
+    return ec2.CloudFormationInit.fromConfigSets({
+      configSets: { default: ['config'] },
+      configs: { config: new ec2.InitConfig(elements) },
+    });
+  };
 
   const machineImage = ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 });
-  const hostRole = (id: string) => {
-    const role = new iam.Role(scope, id, {
+  const hostGroup = (
+    id: string,
+    description: string,
+    sg: ec2.ISecurityGroup,
+    capacity: { min: number; max: number; desired?: number },
+    role: 'scheduler' | 'web',
+    policies: {
+      signals: autoscaling.Signals;
+      updatePolicy: autoscaling.UpdatePolicy;
+      healthChecks?: autoscaling.HealthChecks;
+    },
+  ) => {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const hostRole = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    media.grantReadWrite(role);
-    appSecrets.grantRead(role);
-    database.secret!.grantRead(role);
-    redisAuth.grantRead(role);
-    logGroup.grantWrite(role);
-    return role;
-  };
-  const launchTemplate = (id: string, role: iam.IRole, sg: ec2.ISecurityGroup, userData: ec2.UserData) =>
-    new ec2.LaunchTemplate(scope, id, {
+    media.grantReadWrite(hostRole);
+    for (const x of new Set(secrets.map((y) => y.secret))) x.grantRead(hostRole);
+    logGroup.grantWrite(hostRole);
+    const template = new ec2.LaunchTemplate(scope, `${id}Template`, {
       instanceType: new ec2.InstanceType('t4g.small'),
       machineImage,
       requireImdsv2: true,
-      role,
+      httpPutResponseHopLimit: 2,
+      role: hostRole,
       securityGroup: sg,
-      userData,
+      userData: ec2.UserData.forLinux(),
       associatePublicIpAddress: publicHosts ? true : undefined,
       blockDevices: [
         {
           deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
+          volume: ec2.BlockDeviceVolume.ebs(20, {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            deleteOnTermination: true,
+          }),
         },
       ],
     });
+    return new autoscaling.AutoScalingGroup(scope, id, {
+      vpc,
+      vpcSubnets: hostSubnets,
+      launchTemplate: template,
+      minCapacity: capacity.min,
+      maxCapacity: capacity.max,
+      desiredCapacity: capacity.desired,
+      init: hostInit(role, logGroup),
+      initOptions: { configSets: ['default'], printLog: true },
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+      ...policies,
+    });
+  };
 
-  const schedulerTemplate = launchTemplate(
-    'SchedulerTemplate',
-    hostRole('SchedulerRole'),
+  hostGroup(
+    'Scheduler',
+    'Mastodon scheduler host',
     schedulerSg,
-    schedulerUserData,
+    { min: 1, max: 1, desired: 1 },
+    'scheduler',
+    {
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(45) }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: 0 }),
+    },
   );
-  new autoscaling.AutoScalingGroup(scope, 'Scheduler', {
-    vpc,
-    vpcSubnets: hostSubnets,
-    launchTemplate: schedulerTemplate,
-    minCapacity: 1,
-    maxCapacity: 1,
-    desiredCapacity: 1,
-  });
-
-  const webTemplate = launchTemplate('WebTemplate', hostRole('WebRole'), hostSg, webUserData);
-  const web = new autoscaling.AutoScalingGroup(scope, 'Web', {
-    vpc,
-    vpcSubnets: hostSubnets,
-    launchTemplate: webTemplate,
-    minCapacity: s.webMin,
-    maxCapacity: webMax,
+  const web = hostGroup('Web', 'Mastodon web host', hostSg, { min: s.webMin, max: webMax }, 'web', {
+    signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(20) }),
+    updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+      maxBatchSize: 1,
+      minInstancesInService: s.webMin,
+    }),
     healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
       additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
       gracePeriod: Duration.minutes(10),
@@ -347,7 +441,15 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     port: 443,
     protocol: elbv2.ApplicationProtocol.HTTPS,
     targets: [web],
-    healthCheck: { path: '/robots.txt', protocol: elbv2.Protocol.HTTPS, healthyHttpCodes: '200' },
+    healthCheck: {
+      path: '/robots.txt',
+      protocol: elbv2.Protocol.HTTPS,
+      healthyHttpCodes: '200',
+      interval: Duration.seconds(15),
+      timeout: Duration.seconds(5),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 3,
+    },
     deregistrationDelay: Duration.seconds(30),
   });
   alb.addListener('Https', {
@@ -361,4 +463,38 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     recordName: props.domain,
     target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(alb)),
   });
+}
+
+/** The nginx site of a web host: TLS with a self-signed certificate, public/ first, then Puma. */
+function NGINX_SITE(domain: string): string {
+  return [
+    'upstream backend { server 127.0.0.1:3000 fail_timeout=0; }',
+    'upstream streaming { server 127.0.0.1:4000 fail_timeout=0; }',
+    'server {',
+    '  listen 443 ssl;',
+    `  server_name ${domain};`,
+    '  ssl_certificate /etc/nginx/self.crt;',
+    '  ssl_certificate_key /etc/nginx/self.key;',
+    '  root /var/lib/mastodon/public;',
+    '  location = /robots.txt { try_files $uri =404; }',
+    '  location /api/v1/streaming {',
+    '    proxy_set_header Host $host;',
+    '    proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;',
+    '    proxy_http_version 1.1;',
+    '    proxy_set_header Upgrade $http_upgrade;',
+    '    proxy_set_header Connection "upgrade";',
+    '    proxy_pass http://streaming;',
+    '  }',
+    '  location / {',
+    '    try_files $uri @proxy;',
+    '  }',
+    '  location @proxy {',
+    '    proxy_set_header Host $host;',
+    '    proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;',
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '    proxy_pass http://backend;',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
 }

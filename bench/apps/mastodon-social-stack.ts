@@ -1,50 +1,57 @@
 /**
- * `MastodonSocial` in the benchmark's configurations. Until the construct is merged this file does
- * not type-check; the harness and the cost CLI detect that and skip it with a message.
+ * `MastodonSocial` in the benchmark's configurations. Until the construct is merged into this
+ * branch this file does not type-check; the harness and the cost CLI detect that and skip it with
+ * a message.
  *
- * The `small` and `seed` props mirror the baseline's profiles (./baseline-stack.ts). Their prop
- * names beyond `domain`, `hostedZone`, `webFleet.maxCapacity` and `database.aurora.readers` are
- * provisional: align them with the README's "small" example once the construct exists.
+ * The `small` and `seed` profiles mirror the baseline's (./baseline-stack.ts). Prop names follow
+ * the construct as committed on main (MastodonSocialProps, HostPlacement, MastodonDatabaseOptions).
  */
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { BenchOptions } from './options';
-import { MastodonSocial } from '../../src';
-
-type Props = ConstructorParameters<typeof MastodonSocial>[2];
+import { HostPlacement, MastodonSocial, MastodonSocialProps } from '../../src';
 
 export interface MastodonSocialBenchProps extends BenchOptions {
   readonly domain: string;
   readonly hostedZone: route53.IHostedZone;
 }
 
-function profileProps(profile: BenchOptions['profile']): Partial<Props> {
-  switch (profile) {
-    case 'default':
-      return {};
-    case 'small':
-      return {
-        network: { natGateways: 0 },
-        webFleet: { minCapacity: 1, maxCapacity: 2 },
-        database: { aurora: { minCapacity: 0.5, maxCapacity: 2 } },
-        redis: { nodeType: 'cache.t4g.micro', replicas: 0 },
-      } as Partial<Props>;
-    case 'seed':
-      return { network: { natGateways: 0 } } as Partial<Props>;
-  }
-}
-
 export function buildMastodonSocial(scope: Construct, props: MastodonSocialBenchProps): MastodonSocial {
-  const base = profileProps(props.profile) as Record<string, any>;
-  const merged: Record<string, any> = { ...base, domain: props.domain, hostedZone: props.hostedZone };
-  if (props.webMaxCapacity !== undefined) {
-    merged.webFleet = { ...(base.webFleet ?? {}), maxCapacity: props.webMaxCapacity };
+  const { domain, hostedZone } = props;
+  const readers = props.auroraReaders;
+  switch (props.profile) {
+    case 'default':
+      // The defaults, unless the growth study sets the fleet size or the readers.
+      return new MastodonSocial(scope, 'Social', {
+        domain,
+        hostedZone,
+        ...(props.webMaxCapacity !== undefined ? { webFleet: { maxCapacity: props.webMaxCapacity } } : {}),
+        ...(readers !== undefined ? { database: { aurora: { readers } } } : {}),
+      });
+    case 'small': {
+      // What a hobby admin would choose: no NAT gateway (hosts get their own public address), two
+      // web hosts scaling to three (the library refuses fewer than two, and a maximum not above
+      // the minimum), a lower Aurora ceiling and a single small Redis node.
+      const small: MastodonSocialProps = {
+        domain,
+        hostedZone,
+        placement: HostPlacement.PUBLIC_SUBNETS_WITH_PUBLIC_IP,
+        webFleet: { minCapacity: 2, maxCapacity: props.webMaxCapacity ?? 3 },
+        database: {
+          aurora: { serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 2, readers },
+          redis: { nodeType: 'cache.t4g.micro', replicas: 0 },
+        },
+      };
+      return new MastodonSocial(scope, 'Social', small);
+    }
+    case 'seed':
+      // The seed write-up: every host in a public subnet with its own address, no NAT gateway.
+      return new MastodonSocial(scope, 'Social', {
+        domain,
+        hostedZone,
+        placement: HostPlacement.PUBLIC_SUBNETS_WITH_PUBLIC_IP,
+        ...(props.webMaxCapacity !== undefined ? { webFleet: { maxCapacity: props.webMaxCapacity } } : {}),
+        ...(readers !== undefined ? { database: { aurora: { readers } } } : {}),
+      });
   }
-  if (props.auroraReaders !== undefined) {
-    merged.database = {
-      ...(base.database ?? {}),
-      aurora: { ...(base.database?.aurora ?? {}), readers: props.auroraReaders },
-    };
-  }
-  return new MastodonSocial(scope, 'Social', merged as Props);
 }

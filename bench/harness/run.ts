@@ -95,7 +95,7 @@ function compile(): { mastodonSocial: boolean; diagnostics: string[] } {
   const fatal = all.filter((d) => !d.file || !GUARDED.test(d.file.fileName));
   if (fatal.length > 0) throw new Error(`compilation failed:\n${fatal.map(describe).join('\n')}`);
   // Non-TypeScript files next to the sources (templates, scripts) travel with the compiled code.
-  copyNonTs(path.join(ROOT, 'src'), path.join(OUT, 'src'));
+  for (const dir of ['src', 'bench']) copyNonTs(path.join(ROOT, dir), path.join(OUT, dir));
   for (const dir of ['assets']) {
     if (fs.existsSync(path.join(ROOT, dir)) && !fs.existsSync(path.join(OUT, dir))) {
       fs.symlinkSync(path.join(ROOT, dir), path.join(OUT, dir), 'dir');
@@ -222,7 +222,18 @@ function packageSizes(): string[] {
     ...list(path.join(ROOT, 'dist', 'js'), '.tgz'),
     ...list(path.join(ROOT, 'dist', 'python'), '.whl'),
   ]) {
-    lines.push(`- \`${path.relative(ROOT, f)}\`: ${fs.statSync(f).size.toLocaleString('en-US')} bytes`);
+    let detail = '';
+    if (f.endsWith('.tgz')) {
+      const t = spawnSync('tar', ['tzf', f], { encoding: 'utf8' });
+      if (t.status === 0) {
+        const files = t.stdout.split('\n').filter(Boolean);
+        const bench = files.filter((n) => n.startsWith('package/bench/')).length;
+        detail = `, ${files.length} files${bench === 0 ? ', no bench/ files' : `, **${bench} bench/ files**`}`;
+      }
+    }
+    lines.push(
+      `- \`${path.relative(ROOT, f)}\`: ${fs.statSync(f).size.toLocaleString('en-US')} bytes${detail}`,
+    );
   }
   return lines;
 }
@@ -356,7 +367,7 @@ function main() {
     );
     const growthApps = [apps[1], ...(mastodonSocial ? [social] : [])];
     const points: Array<{ label: string; env: Record<string, string> }> = [
-      ...[2, 10, 50].map((n) => ({
+      ...[3, 10, 50].map((n) => ({
         label: `web max ${n}, readers 0`,
         env: { BENCH_WEB_MAX: String(n), BENCH_READERS: '0' },
       })),
