@@ -126,7 +126,7 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
       rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, { scaleWithWriter: true }),
     ),
     serverlessV2MinCapacity: s.auroraMinAcu,
-    serverlessV2MaxCapacity: s.auroraMaxAcu,
+    serverlessV2MaxCapacity: props.auroraMaxCapacity ?? s.auroraMaxAcu,
     vpc,
     vpcSubnets: dataSubnets,
     storageEncrypted: true,

@@ -19,6 +19,13 @@ export interface MastodonSocialBenchProps extends BenchOptions {
 export function buildMastodonSocial(scope: Construct, props: MastodonSocialBenchProps): MastodonSocial {
   const { domain, hostedZone } = props;
   const readers = props.auroraReaders;
+  const maxAcu = props.auroraMaxCapacity;
+  // Only what the environment sets, so that the defaults stay the library's own.
+  const aurora = {
+    ...(readers !== undefined ? { readers } : {}),
+    ...(maxAcu !== undefined ? { serverlessV2MaxCapacity: maxAcu } : {}),
+  };
+  const database = Object.keys(aurora).length > 0 ? { database: { aurora } } : {};
   switch (props.profile) {
     case 'default':
       // The defaults, unless the growth study sets the fleet size or the readers.
@@ -26,7 +33,7 @@ export function buildMastodonSocial(scope: Construct, props: MastodonSocialBench
         domain,
         hostedZone,
         ...(props.webMaxCapacity !== undefined ? { webFleet: { maxCapacity: props.webMaxCapacity } } : {}),
-        ...(readers !== undefined ? { database: { aurora: { readers } } } : {}),
+        ...database,
       });
     case 'small': {
       // What a hobby admin would choose: no NAT gateway (hosts get their own public address), two
@@ -38,7 +45,7 @@ export function buildMastodonSocial(scope: Construct, props: MastodonSocialBench
         placement: HostPlacement.PUBLIC_SUBNETS_WITH_PUBLIC_IP,
         webFleet: { minCapacity: 2, maxCapacity: props.webMaxCapacity ?? 3 },
         database: {
-          aurora: { serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 2, readers },
+          aurora: { serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 2, ...aurora },
           redis: { nodeType: 'cache.t4g.micro', replicas: 0 },
         },
       };
@@ -51,7 +58,7 @@ export function buildMastodonSocial(scope: Construct, props: MastodonSocialBench
         hostedZone,
         placement: HostPlacement.PUBLIC_SUBNETS_WITH_PUBLIC_IP,
         ...(props.webMaxCapacity !== undefined ? { webFleet: { maxCapacity: props.webMaxCapacity } } : {}),
-        ...(readers !== undefined ? { database: { aurora: { readers } } } : {}),
+        ...database,
       });
   }
 }

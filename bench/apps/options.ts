@@ -6,6 +6,8 @@
  *   `seed` (the configuration described in the seed write-up).
  * - `BENCH_WEB_MAX`: maximum size of the web fleet (growth study).
  * - `BENCH_READERS`: number of Aurora readers (growth study).
+ * - `BENCH_AURORA_MAX_ACU`: Aurora Serverless v2 maximum capacity (growth study: a 50-host fleet
+ *   needs more database connections than 5 ACU allow, which MastodonSocial checks).
  */
 export type BenchProfile = 'default' | 'small' | 'seed';
 
@@ -17,6 +19,8 @@ export interface BenchOptions {
   readonly webMaxCapacity?: number;
   /** Aurora readers; undefined means the profile's default. */
   readonly auroraReaders?: number;
+  /** Aurora Serverless v2 maximum ACU; undefined means the profile's default. */
+  readonly auroraMaxCapacity?: number;
 }
 
 /** The domain and hosted zone every benchmark app uses. */
@@ -42,5 +46,6 @@ export function benchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Bench
     profile,
     webMaxCapacity: intFromEnv(env, 'BENCH_WEB_MAX'),
     auroraReaders: intFromEnv(env, 'BENCH_READERS'),
+    auroraMaxCapacity: intFromEnv(env, 'BENCH_AURORA_MAX_ACU'),
   };
 }

@@ -33,6 +33,12 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'node_modules', '.cache', 'cdk-mastodon-bench', 'out');
 const TEMPLATE = 'Mastodon.template.json';
 /** Files that may fail to type-check while `MastodonSocial` is not merged yet. */
+/**
+ * Aurora's maximum ACU at every point of the growth study: a 50-host web fleet needs more database
+ * connections than the default 5 ACU allow (MastodonSocial refuses that), and keeping it the same
+ * at every point leaves the fleet size and the readers as the only variables.
+ */
+const GROWTH_MAX_ACU = '16';
 const GUARDED = /bench[\\/]apps[\\/]mastodon-social[^\\/]*\.ts$/;
 
 interface Args {
@@ -362,18 +368,19 @@ function main() {
     report.push('## Growth with fleet size and readers', '');
     report.push(
       `Median of ${args.growthRuns} run(s) per point. A maximum fleet size is one number in the template, ` +
-        'so neither time nor template should grow with it; each Aurora reader adds one `AWS::RDS::DBInstance`.',
+        'so neither time nor template should grow with it; each Aurora reader adds one `AWS::RDS::DBInstance`. ' +
+        `Aurora's maximum is ${GROWTH_MAX_ACU} ACU at every point (a 50-host fleet needs the connections).`,
       '',
     );
     const growthApps = [apps[1], ...(mastodonSocial ? [social] : [])];
     const points: Array<{ label: string; env: Record<string, string> }> = [
       ...[3, 10, 50].map((n) => ({
         label: `web max ${n}, readers 0`,
-        env: { BENCH_WEB_MAX: String(n), BENCH_READERS: '0' },
+        env: { BENCH_WEB_MAX: String(n), BENCH_READERS: '0', BENCH_AURORA_MAX_ACU: GROWTH_MAX_ACU },
       })),
       ...[1, 3].map((n) => ({
         label: `web max 4, readers ${n}`,
-        env: { BENCH_WEB_MAX: '4', BENCH_READERS: String(n) },
+        env: { BENCH_WEB_MAX: '4', BENCH_READERS: String(n), BENCH_AURORA_MAX_ACU: GROWTH_MAX_ACU },
       })),
     ];
     const cells = new Map<string, RunResult[]>();
