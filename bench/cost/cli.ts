@@ -47,6 +47,7 @@ function parseArgs(argv: string[]): Args {
   const args: Args = { templates: [], region: 'us-east-1', assume: {}, baseline: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') continue; // `npx projen <task> -- <args>` passes the separator through
     const next = () => {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
