@@ -34,6 +34,7 @@ import * as library from '../../src';
 import { buildBaselineMastodon } from '../apps/baseline-stack';
 import { buildMastodonSocial } from '../apps/mastodon-social-stack';
 import { BENCH_DOMAIN, BENCH_ZONE, BenchProfile, PROFILES } from '../apps/options';
+import { ensureBundled } from '../harness/bundle';
 
 interface Args {
   templates: string[];
@@ -131,6 +132,7 @@ function main() {
         'MastodonSocial is not exported from src/index.ts yet: estimating the baseline apps\n',
       );
     }
+    if (useLibrary) ensureBundled(path.join(__dirname, '..', '..'), (m) => process.stderr.write(`${m}\n`));
     const what = useLibrary ? '`MastodonSocial`' : 'the hand-written baseline (bench/apps/baseline-stack.ts)';
     out.push(
       `Configurations of ${what}: \`default\`, \`small\` (a hobby admin), \`seed\` (the seed write-up).`,

@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { ensureBundled } from './bundle';
 import { summarizeCpuProfile } from './profile';
 import {
   fmtRatio,
@@ -248,6 +249,7 @@ function packageSizes(): string[] {
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const report: string[] = [];
+  ensureBundled(ROOT, log);
   log('compiling bench/ and src/ ...');
   const { mastodonSocial, diagnostics } = compile();
 
