@@ -7,8 +7,9 @@
  * Profiles (see ./options.ts) also give the `small` and `seed` configurations for the cost
  * estimate when `MastodonSocial` is not available.
  */
+import * as fs from 'fs';
 import * as path from 'path';
-import { Aws, CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -75,10 +76,9 @@ const SETTINGS: Record<BaselineProps['profile'], ProfileSettings> = {
   },
 };
 
-/** Sidekiq queues with weights (Mastodon 4.4+); the scheduler queue runs only on the scheduler host. */
-const WEB_QUEUES = '-q default,8 -q push,6 -q ingress,4 -q mailers,2 -q pull -q fasp';
-const SCHEDULER_QUEUES = `${WEB_QUEUES} -q scheduler`;
-const MASTODON_TAG = 'v4.5.2';
+/** The Mastodon release the host files were rendered for (see ./host-files/manifest.json). */
+const MASTODON_VERSION = '4.5.11';
+const HOST_FILES = path.join(__dirname, 'host-files');
 
 export function buildBaselineMastodon(scope: Construct, props: BaselineProps): void {
   const s = SETTINGS[props.profile];
@@ -241,110 +241,116 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     { name: 'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT', secret: arSalt },
   ];
 
-  // Hosts: CloudFormation init writes the environment, the units and a script that assembles
-  // .env.production from Secrets Manager at boot; the groups wait for cfn-signal.
+  // Hosts: CloudFormation init installs Docker, writes the host files (scripts, systemd units,
+  // nginx site: kept as plain files next to this app, see ./host-files) and the deployment
+  // settings, prepares the host and starts the services; the groups wait for cfn-signal.
   const environment = {
-    LOCAL_DOMAIN: props.domain,
-    RAILS_ENV: 'production',
-    NODE_ENV: 'production',
     DB_HOST: database.clusterEndpoint.hostname,
-    DB_PORT: Token.asString(database.clusterEndpoint.port),
     DB_NAME: 'mastodon_production',
+    DB_PORT: Token.asString(database.clusterEndpoint.port),
     DB_SSLMODE: 'require',
-    S3_ENABLED: 'true',
-    S3_PROTOCOL: 'https',
+    LOCAL_DOMAIN: props.domain,
+    REDIS_DRIVER: 'ruby',
+    REDIS_URL: `rediss://${redis.attrPrimaryEndPointAddress}:6379/0`,
     S3_BUCKET: media.bucketName,
-    S3_REGION: Aws.REGION,
+    S3_ENABLED: 'true',
     S3_HOSTNAME: `s3.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     S3_PERMISSION: '',
-    REDIS_URL: `rediss://${redis.attrPrimaryEndPointAddress}:6379/0`,
-    REDIS_DRIVER: 'ruby',
+    S3_PROTOCOL: 'https',
+    S3_REGION: Aws.REGION,
   };
-  const envScript = [
-    '#!/bin/bash',
-    'set -euo pipefail',
-    'CONFIG=/etc/mastodon/deployment.json',
-    'OUT=/etc/mastodon/env.production',
-    'umask 077',
-    'jq -r \'.environment | to_entries[] | "\\(.key)=\\(.value)"\' "$CONFIG" > "$OUT.tmp"',
-    'jq -c \'.secrets[]\' "$CONFIG" | while read -r s; do',
-    '  name=$(jq -r .name <<<"$s"); arn=$(jq -r .secretArn <<<"$s"); field=$(jq -r \'.jsonField // empty\' <<<"$s")',
-    '  value=$(aws secretsmanager get-secret-value --secret-id "$arn" --query SecretString --output text)',
-    '  if [ -n "$field" ]; then value=$(jq -r --arg f "$field" \'.[$f]\' <<<"$value"); fi',
-    '  echo "$name=$value" >> "$OUT.tmp"',
-    'done',
-    'mv "$OUT.tmp" "$OUT"',
-  ].join('\n');
-  const unit = (description: string, command: string) =>
-    [
-      '[Unit]',
-      `Description=${description}`,
-      'After=docker.service',
-      'Requires=docker.service',
-      '[Service]',
-      'Restart=always',
-      `ExecStart=/usr/bin/docker run --rm --name %N --network host --env-file /etc/mastodon/env.production ${command}`,
-      'ExecStop=/usr/bin/docker stop %N',
-      '[Install]',
-      'WantedBy=multi-user.target',
-      '',
-    ].join('\n');
-  const image = `ghcr.io/mastodon/mastodon:${MASTODON_TAG}`;
+  const deploymentId = scope.node.addr;
+  const hostFiles: Record<string, Array<{ path: string; mode: string }>> = JSON.parse(
+    fs.readFileSync(path.join(HOST_FILES, 'manifest.json'), 'utf8'),
+  ).roles;
+  const command = (key: string, cmd: string) => ec2.InitCommand.shellCommand(cmd, { key });
+  const service = (name: string) =>
+    ec2.InitService.enable(name, { serviceManager: ec2.ServiceManager.SYSTEMD });
   const hostInit = (role: 'scheduler' | 'web', logGroup: logs.ILogGroup) => {
-    const queues = role === 'scheduler' ? SCHEDULER_QUEUES : WEB_QUEUES;
-    const elements: ec2.InitElement[] = [
-      ec2.InitPackage.yum('docker'),
-      ec2.InitPackage.yum('jq'),
-      ec2.InitPackage.yum('amazon-cloudwatch-agent'),
-      ec2.InitFile.fromObject('/etc/mastodon/deployment.json', {
+    const web = role === 'web';
+    const files = hostFiles[role].map((f) =>
+      ec2.InitFile.fromString(f.path, fs.readFileSync(path.join(HOST_FILES, role, f.path), 'utf8'), {
+        mode: f.mode,
+        owner: 'root',
+        group: 'root',
+      }),
+    );
+    const deployment = ec2.InitFile.fromObject(
+      '/etc/mastodon/deployment.json',
+      {
+        deploymentId,
         role,
+        region: Aws.REGION,
+        mastodonVersion: MASTODON_VERSION,
+        imageTag: `v${MASTODON_VERSION}`,
         environment,
         secrets: secrets.map((x) => ({
           name: x.name,
           secretArn: x.secret.secretArn,
           jsonField: x.jsonField,
         })),
-        logGroup: logGroup.logGroupName,
-      }),
-      ec2.InitFile.fromString('/usr/local/bin/mastodon-env', envScript, { mode: '000755' }),
-      ec2.InitFile.fromString(
-        '/etc/systemd/system/mastodon-sidekiq.service',
-        unit('Mastodon Sidekiq', `${image} bundle exec sidekiq -c 25 ${queues}`),
-      ),
-      ec2.InitCommand.shellCommand('/usr/local/bin/mastodon-env', { key: '10-env' }),
-    ];
-    if (role === 'web') {
-      elements.push(
-        ec2.InitFile.fromString(
-          '/etc/systemd/system/mastodon-web.service',
-          unit('Mastodon web', `${image} bundle exec puma -C config/puma.rb`),
-        ),
-        ec2.InitFile.fromString(
-          '/etc/systemd/system/mastodon-streaming.service',
-          unit(
-            'Mastodon streaming',
-            `ghcr.io/mastodon/mastodon-streaming:${MASTODON_TAG} node ./streaming/index.js`,
-          ),
-        ),
-        ec2.InitFile.fromString('/etc/nginx/conf.d/mastodon.conf', NGINX_SITE(props.domain)),
-        ec2.InitCommand.shellCommand(
-          'openssl req -x509 -nodes -newkey rsa:2048 -days 3650 -subj "/CN=mastodon" -keyout /etc/nginx/self.key -out /etc/nginx/self.crt',
-          { key: '20-self-signed' },
-        ),
-        ec2.InitService.enable('nginx', { serviceManager: ec2.ServiceManager.SYSTEMD }),
-        ec2.InitService.enable('mastodon-web', { serviceManager: ec2.ServiceManager.SYSTEMD }),
-        ec2.InitService.enable('mastodon-streaming', { serviceManager: ec2.ServiceManager.SYSTEMD }),
-      );
-    }
-    elements.push(
-      ec2.InitService.enable('docker', { serviceManager: ec2.ServiceManager.SYSTEMD }),
-      ec2.InitService.enable('mastodon-sidekiq', { serviceManager: ec2.ServiceManager.SYSTEMD }),
+        parameters: [],
+        logGroupName: logGroup.logGroupName,
+        watchdog: { enabled: true, failureThreshold: 4, intervalSeconds: 30, graceSeconds: 600 },
+      },
+      { mode: '000600', owner: 'root', group: 'root' },
     );
+    const image = `ghcr.io/mastodon/mastodon:v${MASTODON_VERSION}`;
+    const streamingImage = `ghcr.io/mastodon/mastodon-streaming:v${MASTODON_VERSION}`;
     return ec2.CloudFormationInit.fromConfigSets({
-      configSets: { default: ['config'] },
-      configs: { config: new ec2.InitConfig(elements) },
+      configSets: {
+        mastodon: ['mastodonInstall', 'mastodonFiles', 'mastodonPrepare', 'mastodonStart', 'mastodonWatch'],
+      },
+      configs: {
+        mastodonInstall: new ec2.InitConfig([
+          command('10-packages', web ? 'dnf install -y docker jq nginx openssl' : 'dnf install -y docker jq'),
+          command('20-docker', 'systemctl enable --now docker'),
+        ]),
+        mastodonFiles: new ec2.InitConfig([
+          ...files,
+          deployment,
+          command('10-daemon-reload', 'systemctl daemon-reload'),
+        ]),
+        mastodonPrepare: new ec2.InitConfig(
+          web
+            ? [
+                command('10-host-facts', '/usr/local/sbin/mastodon-host-facts'),
+                command('20-assemble-env', '/usr/local/sbin/mastodon-assemble-env'),
+                command('30-self-signed-cert', '/usr/local/sbin/mastodon-self-signed-cert'),
+                command('35-nginx-test', 'nginx -t'),
+                command(
+                  '40-pull-images',
+                  `docker pull --quiet ${image} && docker pull --quiet ${streamingImage}`,
+                ),
+              ]
+            : [
+                command('10-host-facts', '/usr/local/sbin/mastodon-host-facts'),
+                command('20-assemble-env', '/usr/local/sbin/mastodon-assemble-env'),
+                command('40-pull-images', `docker pull --quiet ${image}`),
+                command('50-migrate-pre', '/usr/local/sbin/mastodon-migrate pre'),
+              ],
+        ),
+        mastodonStart: new ec2.InitConfig(
+          web
+            ? [
+                service('nginx'),
+                service('mastodon-web'),
+                service('mastodon-streaming'),
+                service('mastodon-sidekiq'),
+              ]
+            : [service('mastodon-sidekiq'), service('mastodon-post-migrate')],
+        ),
+        mastodonWatch: new ec2.InitConfig([
+          command('10-watchdog-timer', 'systemctl enable --now mastodon-watchdog.timer'),
+        ]),
+      },
     });
   };
+  const hostTags = (role: string) => ({
+    'cdk-mastodon:deployment': deploymentId,
+    'cdk-mastodon:role': role,
+    'cdk-mastodon:version': MASTODON_VERSION,
+  });
 
   const machineImage = ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 });
   const hostGroup = (
@@ -391,7 +397,7 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
         },
       ],
     });
-    return new autoscaling.AutoScalingGroup(scope, id, {
+    const group = new autoscaling.AutoScalingGroup(scope, id, {
       vpc,
       vpcSubnets: hostSubnets,
       launchTemplate: template,
@@ -399,10 +405,34 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
       maxCapacity: capacity.max,
       desiredCapacity: capacity.desired,
       init: hostInit(role, logGroup),
-      initOptions: { configSets: ['default'], printLog: true },
+      initOptions: { configSets: ['mastodon'], printLog: true },
       groupMetrics: [autoscaling.GroupMetrics.all()],
       ...policies,
     });
+    const tags = hostTags(role);
+    for (const [key, value] of Object.entries(tags)) {
+      Tags.of(group).add(key, value, { applyToLaunchedInstances: true });
+    }
+    // The watchdog marks its own instance unhealthy; scoped by the group's tags.
+    hostRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['autoscaling:SetInstanceHealth'],
+        resources: [
+          Stack.of(scope).formatArn({
+            service: 'autoscaling',
+            resource: 'autoScalingGroup',
+            resourceName: '*:autoScalingGroupName/*',
+          }),
+        ],
+        conditions: {
+          StringEquals: {
+            'autoscaling:ResourceTag/cdk-mastodon:deployment': tags['cdk-mastodon:deployment'],
+            'autoscaling:ResourceTag/cdk-mastodon:role': tags['cdk-mastodon:role'],
+          },
+        },
+      }),
+    );
+    return group;
   };
 
   hostGroup(
@@ -463,38 +493,4 @@ export function buildBaselineMastodon(scope: Construct, props: BaselineProps): v
     recordName: props.domain,
     target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(alb)),
   });
-}
-
-/** The nginx site of a web host: TLS with a self-signed certificate, public/ first, then Puma. */
-function NGINX_SITE(domain: string): string {
-  return [
-    'upstream backend { server 127.0.0.1:3000 fail_timeout=0; }',
-    'upstream streaming { server 127.0.0.1:4000 fail_timeout=0; }',
-    'server {',
-    '  listen 443 ssl;',
-    `  server_name ${domain};`,
-    '  ssl_certificate /etc/nginx/self.crt;',
-    '  ssl_certificate_key /etc/nginx/self.key;',
-    '  root /var/lib/mastodon/public;',
-    '  location = /robots.txt { try_files $uri =404; }',
-    '  location /api/v1/streaming {',
-    '    proxy_set_header Host $host;',
-    '    proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;',
-    '    proxy_http_version 1.1;',
-    '    proxy_set_header Upgrade $http_upgrade;',
-    '    proxy_set_header Connection "upgrade";',
-    '    proxy_pass http://streaming;',
-    '  }',
-    '  location / {',
-    '    try_files $uri @proxy;',
-    '  }',
-    '  location @proxy {',
-    '    proxy_set_header Host $host;',
-    '    proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;',
-    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    '    proxy_pass http://backend;',
-    '  }',
-    '}',
-    '',
-  ].join('\n');
 }
