@@ -201,4 +201,30 @@ project.addTask('test:consumers', {
   steps: [{ exec: 'bash test/consumers/run.sh' }],
 });
 
+// Benchmarking and cost estimation (bench/): developer tools, not part of the package or the test
+// task. See bench/README.md.
+project.npmignore?.exclude('/bench/');
+project.eslint?.addLintPattern('bench');
+project.eslint?.allowDevDeps('bench/**');
+project.addTask('bench', {
+  description:
+    'Synthesis benchmark: floor vs hand-written baseline vs MastodonSocial (writes bench/RESULTS.md)',
+  steps: [
+    {
+      exec: 'ts-node --project tsconfig.dev.json --transpile-only bench/harness/run.ts',
+      receiveArgs: true,
+    },
+  ],
+});
+
+project.addTask('cost', {
+  description: 'Itemized monthly cost estimate of synthesized templates (default, small, seed)',
+  steps: [
+    {
+      exec: 'ts-node --project tsconfig.dev.json --transpile-only bench/cost/cli.ts',
+      receiveArgs: true,
+    },
+  ],
+});
+
 project.synth();

@@ -212,12 +212,18 @@ export class MastodonSocial extends Construct {
       });
       this.database.allowDefaultPortsFrom(this.bastion, 'Bastion to the data tier');
       const bastionAcks: Record<string, string> = {
-        'AwsSolutions-IAM5[Action::ec2messages:*]': "aws-cdk-lib's BastionHostLinux grants the SSM Session Manager channel actions, which have no resource-level permissions",
-        'AwsSolutions-IAM5[Action::ssmmessages:*]': "aws-cdk-lib's BastionHostLinux grants the SSM Session Manager channel actions, which have no resource-level permissions",
-        'AwsSolutions-IAM5[Resource::*]': 'The SSM Session Manager actions support no resource-level permissions, so they apply to *',
-        'AwsSolutions-EC26': 'The root volume is encrypted (blockDevices above); the rule cannot evaluate the instance because it references the launch template that requireImdsv2 adds',
-        'AwsSolutions-EC28': 'An idle maintenance host reached through Session Manager; basic monitoring is enough and detailed monitoring costs more than the instance',
-        'AwsSolutions-EC29': 'A stateless maintenance host that CloudFormation replaces freely; termination protection would only block stack updates',
+        'AwsSolutions-IAM5[Action::ec2messages:*]':
+          "aws-cdk-lib's BastionHostLinux grants the SSM Session Manager channel actions, which have no resource-level permissions",
+        'AwsSolutions-IAM5[Action::ssmmessages:*]':
+          "aws-cdk-lib's BastionHostLinux grants the SSM Session Manager channel actions, which have no resource-level permissions",
+        'AwsSolutions-IAM5[Resource::*]':
+          'The SSM Session Manager actions support no resource-level permissions, so they apply to *',
+        'AwsSolutions-EC26':
+          'The root volume is encrypted (blockDevices above); the rule cannot evaluate the instance because it references the launch template that requireImdsv2 adds',
+        'AwsSolutions-EC28':
+          'An idle maintenance host reached through Session Manager; basic monitoring is enough and detailed monitoring costs more than the instance',
+        'AwsSolutions-EC29':
+          'A stateless maintenance host that CloudFormation replaces freely; termination protection would only block stack updates',
       };
       for (const [ruleId, reason] of Object.entries(bastionAcks)) {
         Validations.of(this.bastion).acknowledge({ id: ruleId, reason });

@@ -69,7 +69,8 @@ export class MastodonApplicationSecrets extends Construct {
     const imported = props.importedSecrets ?? {};
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Mastodon has no key rotation for these: a new SECRET_KEY_BASE logs everyone out, new VAPID keys break every push subscription and new Active Record encryption keys make encrypted columns unreadable',
+      reason:
+        'Mastodon has no key rotation for these: a new SECRET_KEY_BASE logs everyone out, new VAPID keys break every push subscription and new Active Record encryption keys make encrypted columns unreadable',
     });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -143,7 +144,8 @@ export class MastodonApplicationSecrets extends Construct {
       );
       Validations.of(scope).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'Node.js 22 (the handler, set in .projenrc.ts) and the provider framework runtime chosen by aws-cdk-lib are supported runtimes; the functions run once per deployment',
+        reason:
+          'Node.js 22 (the handler, set in .projenrc.ts) and the provider framework runtime chosen by aws-cdk-lib are supported runtimes; the functions run once per deployment',
       });
     }
     Validations.of(provider).acknowledge({

@@ -220,16 +220,19 @@ export class MastodonDatabase extends Construct {
     });
     Validations.of(this.cluster).acknowledge({
       id: 'AwsSolutions-RDS6',
-      reason: 'Mastodon connects with a PostgreSQL password (DB_PASS); Rails and its pg driver cannot use IAM authentication tokens',
+      reason:
+        'Mastodon connects with a PostgreSQL password (DB_PASS); Rails and its pg driver cannot use IAM authentication tokens',
     });
     Validations.of(credentials).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The hosts write DB_PASS into .env.production at boot; a rotated password would cut off every running host until it is replaced. Rotate by a rolling host replacement instead',
+      reason:
+        'The hosts write DB_PASS into .env.production at boot; a rotated password would cut off every running host until it is replaced. Rotate by a rolling host replacement instead',
     });
     if (!(aurora.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY)) {
       Validations.of(this.cluster).acknowledge({
         id: 'AwsSolutions-RDS10',
-        reason: 'Deletion protection is on by default; it is off only because the user chose removalPolicy DESTROY (test stacks) or deletionProtection: false',
+        reason:
+          'Deletion protection is on by default; it is off only because the user chose removalPolicy DESTROY (test stacks) or deletionProtection: false',
       });
     }
 

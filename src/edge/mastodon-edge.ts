@@ -122,11 +122,13 @@ export class MastodonEdge extends Construct implements ec2.IConnectable {
     this.connections = this.loadBalancer.connections;
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason: 'A public Mastodon server: the load balancer accepts HTTP (redirected to HTTPS) and HTTPS from anywhere, and nothing else',
+      reason:
+        'A public Mastodon server: the load balancer accepts HTTP (redirected to HTTPS) and HTTPS from anywhere, and nothing else',
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-ELB2',
-      reason: 'Access logs need an S3 bucket with a region-specific ELB log delivery policy, which the library leaves to the operator (loadBalancer.logAccessLogs(bucket)); nginx on the hosts logs every request to CloudWatch',
+      reason:
+        'Access logs need an S3 bucket with a region-specific ELB log delivery policy, which the library leaves to the operator (loadBalancer.logAccessLogs(bucket)); nginx on the hosts logs every request to CloudWatch',
     });
 
     this.redirectListener = this.loadBalancer.addListener('Http', {

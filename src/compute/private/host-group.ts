@@ -101,10 +101,18 @@ export class HostGroup extends Construct {
     // grantReadWrite on the media bucket: object reads, writes and deletes under any key of that
     // one bucket, which is what Mastodon does with media (uploads, cache cleanup, deletions).
     const bucketObjects = `<${Stack.of(this).resolve((props.database.mediaBucket.node.defaultChild as CfnElement).logicalId)}.Arn>/*`;
-    for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', `Resource::${bucketObjects}`]) {
+    for (const finding of [
+      'Action::s3:Abort*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:GetObject*',
+      'Action::s3:List*',
+      `Resource::${bucketObjects}`,
+    ]) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[${finding}]`,
-        reason: 'Scoped to the media bucket (and its objects): Mastodon uploads, reads, lists and deletes media under any key there; no other bucket and no bucket administration',
+        reason:
+          'Scoped to the media bucket (and its objects): Mastodon uploads, reads, lists and deletes media under any key there; no other bucket and no bucket administration',
       });
     }
     props.smtp?.credentials?.grantRead(this.role);
@@ -178,7 +186,8 @@ export class HostGroup extends Construct {
     if (props.hostRole === HostRole.SCHEDULER) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ec2:DescribeInstances only, which has no resource-level permissions: the post-deployment migration waits until every web host carries the new version tag',
+        reason:
+          'ec2:DescribeInstances only, which has no resource-level permissions: the post-deployment migration waits until every web host carries the new version tag',
       });
     }
     assertUserDataWithinLimit(this, this.launchTemplate.userData!);
@@ -189,7 +198,8 @@ export class HostGroup extends Construct {
     );
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
-      reason: "Scaling events are visible in the group activity history and the group metrics the library enables; where to send notifications (SNS topic, chat, pager) is the operator's choice",
+      reason:
+        "Scaling events are visible in the group activity history and the group metrics the library enables; where to send notifications (SNS topic, chat, pager) is the operator's choice",
     });
   }
 }

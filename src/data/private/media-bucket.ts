@@ -93,7 +93,8 @@ export class MediaBucket extends Construct {
 
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Media is public content that every visitor and federated server fetches; per-request access logs would be a second bucket of mostly public GETs. Enable CloudTrail data events or access logging in your account if you need them',
+      reason:
+        'Media is public content that every visitor and federated server fetches; per-request access logs would be a second bucket of mostly public GETs. Enable CloudTrail data events or access logging in your account if you need them',
     });
     if (this.publicAccess !== MediaPublicAccess.NONE) {
       Validations.of(this.bucket).acknowledge({

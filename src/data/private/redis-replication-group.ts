@@ -150,18 +150,21 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-AEC5',
-      reason: "Mastodon's REDIS_PORT follows the group's port; a non-default port adds no protection, as the security group admits only the Mastodon hosts (and the bastion)",
+      reason:
+        "Mastodon's REDIS_PORT follows the group's port; a non-default port adds no protection, as the security group admits only the Mastodon hosts (and the bastion)",
     });
     if (!props.authToken) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-AEC6',
-        reason: 'The AUTH token is opt-in (redis.authToken: true): the group is reachable only from the Mastodon hosts through its security group, in isolated subnets, with TLS on by default',
+        reason:
+          'The AUTH token is opt-in (redis.authToken: true): the group is reachable only from the Mastodon hosts through its security group, in isolated subnets, with TLS on by default',
       });
     }
     if (props.authToken) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'The hosts write REDIS_URL with the AUTH token into .env.production at boot; rotating the token needs an ElastiCache AUTH rotation plus a rolling host replacement, which Secrets Manager rotation cannot do',
+        reason:
+          'The hosts write REDIS_URL with the AUTH token into .env.production at boot; rotating the token needs an ElastiCache AUTH rotation plus a rolling host replacement, which Secrets Manager rotation cannot do',
       });
       this.authTokenSecret = new secretsmanager.Secret(this, 'AuthToken', {
         description: 'Mastodon Redis AUTH token',
