@@ -82,6 +82,16 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
         'Set one of parameterGroupName and maxmemoryPolicy',
       );
     }
+    const nodeType = props.nodeType ?? 'cache.t4g.small';
+    if (!Token.isUnresolved(nodeType) && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) {
+      throw invalidProp(
+        this,
+        `${prefix}.nodeType`,
+        nodeType,
+        `it is not an ElastiCache node type. Cluster-only Redis services (ElastiCache Serverless, MemoryDB) cannot serve Sidekiq: ${CROSSSLOT}`,
+        "Choose a node type such as 'cache.t4g.small' (the default) or 'cache.r7g.large'",
+      );
+    }
     if (maxmemoryPolicy !== 'noeviction') {
       throw invalidProp(
         this,
@@ -178,7 +188,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       replicationGroupDescription: 'Mastodon Redis (non-clustered)',
       engine: 'redis',
       engineVersion,
-      cacheNodeType: props.nodeType ?? 'cache.t4g.small',
+      cacheNodeType: nodeType,
       numCacheClusters: this.nodeCount,
       automaticFailoverEnabled: failover,
       multiAzEnabled: failover,
