@@ -148,8 +148,16 @@ project.addTask('validators:setup', {
     { exec: '.venv/bin/pip install --quiet --disable-pip-version-check -r test/validators/requirements.txt' },
   ],
 });
+// The scanners the validator tests run, installed on first use so that `npx projen build` works on
+// a clean clone (pip reaches PyPI); `validators:setup` reinstalls them.
+const ensureValidators = project.addTask('validators:ensure', {
+  description: 'Install the pinned template scanners into .venv unless they are there',
+  condition: '! test -x .venv/bin/checkov || ! test -x .venv/bin/cfn-lint',
+  steps: [{ spawn: 'validators:setup' }],
+});
 // Snapshots first: the validators then scan templates that equal a fresh synth.
 project.testTask.prependSpawn(integ);
+project.testTask.prependSpawn(ensureValidators);
 
 // The real deploy: manual or weekly, with OIDC credentials. Skipped unless the repository has the
 // INTEG_ROLE_ARN variable (and the other INTEG_* variables described in docs/integration-tests.md).

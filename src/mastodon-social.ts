@@ -210,6 +210,21 @@ export class MastodonSocial extends Construct {
           },
         ],
       });
+      if (!needsNat) {
+        // Public subnets without a NAT gateway: the bastion needs its own address to reach
+        // Session Manager (BastionHostLinux has no prop for it, so the L1 gets one interface).
+        const instance = this.bastion.instance.node.defaultChild as ec2.CfnInstance;
+        instance.addPropertyOverride('NetworkInterfaces', [
+          {
+            DeviceIndex: '0',
+            AssociatePublicIpAddress: true,
+            SubnetId: instance.subnetId,
+            GroupSet: instance.securityGroupIds,
+          },
+        ]);
+        instance.addPropertyDeletionOverride('SubnetId');
+        instance.addPropertyDeletionOverride('SecurityGroupIds');
+      }
       this.database.allowDefaultPortsFrom(this.bastion, 'Bastion to the data tier');
       const bastionAcks: Record<string, string> = {
         'AwsSolutions-IAM5[Action::ec2messages:*]':

@@ -31,6 +31,7 @@ describe('MastodonSocial', () => {
     t.resourceCountIs('AWS::EC2::NatGateway', 1);
     t.resourceCountIs('AWS::AutoScaling::LaunchConfiguration', 0);
     Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('a new VPC over 2 AZs with public, private (hosts) and isolated (data) subnets, and rejected-traffic flow logs', () => {
@@ -190,4 +191,19 @@ describe('MastodonSocial', () => {
         }),
     ).toThrow(message);
   });
+});
+
+test('public placement: the bastion gets its own public address (no NAT to reach Session Manager)', () => {
+  const app = new App();
+  const s = new Stack(app, 'Seed');
+  new MastodonSocial(s, 'Mastodon', {
+    domain: 'social.example.com',
+    hostedZone: exampleZone(s),
+    placement: HostPlacement.PUBLIC_SUBNETS_WITH_PUBLIC_IP,
+    bastion: true,
+  });
+  const instance = Object.values(Template.fromStack(s).findResources('AWS::EC2::Instance'))[0].Properties;
+  expect(instance.NetworkInterfaces[0]).toMatchObject({ DeviceIndex: '0', AssociatePublicIpAddress: true });
+  expect(instance.SubnetId).toBeUndefined();
+  expect(instance.SecurityGroupIds).toBeUndefined();
 });

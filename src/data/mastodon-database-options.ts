@@ -48,13 +48,6 @@ export interface MastodonAuroraOptions {
    * @default true
    */
   readonly deletionProtection?: boolean;
-
-  /**
-   * Name of the Mastodon database.
-   *
-   * @default 'mastodon_production'
-   */
-  readonly databaseName?: string;
 }
 
 /** Settings of the ElastiCache Redis replication group that Sidekiq and the feeds use. */

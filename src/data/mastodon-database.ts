@@ -184,7 +184,9 @@ export class MastodonDatabase extends Construct {
     const maxAcu = aurora.serverlessV2MaxCapacity ?? 5;
     const readers = aurora.readers ?? 0;
     this.serverlessV2MaxCapacity = maxAcu;
-    this.databaseName = aurora.databaseName ?? 'mastodon_production';
+    // Fixed, not a prop: the name is create-only, and a new name would replace the cluster with an
+    // empty one (and the scheduler would then prepare a fresh database on the live domain).
+    this.databaseName = 'mastodon_production';
     this.checkAurora(engineVersion, minAcu, maxAcu, readers, aurora.backupRetention);
 
     // Created explicitly so its logical ID is ours and it outlives the cluster it belongs to.
@@ -394,6 +396,21 @@ export class MastodonDatabase extends Construct {
         );
       }
     }
+    for (const [prop, value] of [
+      ['aurora.serverlessV2MinCapacity', minAcu],
+      ['aurora.serverlessV2MaxCapacity', maxAcu],
+      ['aurora.readers', readers],
+    ] as const) {
+      if (Token.isUnresolved(value)) {
+        throw invalidProp(
+          this,
+          prop,
+          'a token',
+          'the connection budget and capacity checks need the value at synth time',
+          'Pass a literal number',
+        );
+      }
+    }
     const acuRule =
       'Aurora Serverless v2 capacity goes from 0 to 256 ACU in steps of 0.5, and the maximum must be at least 1 and not below the minimum';
     if (!Token.isUnresolved(minAcu) && (minAcu < 0 || minAcu > 256 || minAcu % 0.5 !== 0)) {
@@ -433,7 +450,16 @@ export class MastodonDatabase extends Construct {
       );
     }
     if (backupRetention !== undefined && !backupRetention.isUnresolved()) {
-      const days = backupRetention.toDays();
+      const days = backupRetention.toDays({ integral: false });
+      if (!Number.isInteger(days)) {
+        throw invalidProp(
+          this,
+          'aurora.backupRetention',
+          backupRetention.toString(),
+          'Aurora keeps automated backups for whole days',
+          'Use Duration.days(n) with n from 1 to 35',
+        );
+      }
       if (days < 1 || days > 35) {
         throw invalidProp(
           this,

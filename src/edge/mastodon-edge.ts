@@ -96,16 +96,15 @@ export class MastodonEdge extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: MastodonEdgeProps) {
     super(scope, id);
     const healthCheckPath = props.healthCheckPath ?? '/robots.txt';
-    if (
-      !Token.isUnresolved(healthCheckPath) &&
-      (healthCheckPath === '/' || !healthCheckPath.startsWith('/'))
-    ) {
+    // Rails' host authorization refuses the probe's IP Host header on every path but /health, and
+    // the hosts' nginx names the web domain only for /robots.txt: no other path can pass.
+    if (!Token.isUnresolved(healthCheckPath) && !['/robots.txt', '/health'].includes(healthCheckPath)) {
       throw invalidProp(
         this,
         'healthCheckPath',
         healthCheckPath,
-        "Mastodon answers '/' with a redirect (and Rails refuses the load balancer's IP Host header on most paths), so every host would look unhealthy",
-        "Use '/robots.txt' (the default), which the hosts' nginx proxies to Puma",
+        "Mastodon answers '/' with a redirect, and Rails refuses the load balancer's IP Host header on every path but /health, so every host would look unhealthy",
+        "Use '/robots.txt' (the default, which the hosts' nginx proxies to Puma with the web domain as Host) or '/health'",
       );
     }
     this.certificate = this.resolveCertificate(props);

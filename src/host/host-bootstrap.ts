@@ -111,6 +111,8 @@ export interface HostBootstrap {
 }
 
 const CONFIG_SET = 'mastodon';
+/** How long a new host's processes have to become healthy before it signals failure. */
+const BOOT_HEALTH_TIMEOUT_SECONDS = 900;
 const DEPLOYMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function checkName(where: string, name: string, seen: Set<string>): void {
@@ -240,11 +242,17 @@ export function buildHostBootstrap(scope: Construct, props: HostBootstrapProps):
           }),
         ),
       ),
-      mastodonWatch: new ec2.InitConfig(
-        watchdog.enabled
-          ? [command('10-watchdog-timer', `systemctl enable --now ${UNIT_NAMES.watchdogTimer}`)]
-          : [],
-      ),
+      // cfn-init runs a config's commands before its services, so the wait for health comes in
+      // the config after the one that starts the units; the host signals only when it passes.
+      mastodonWatch: new ec2.InitConfig([
+        command(
+          '10-wait-until-healthy',
+          `${HOST_PATHS.binDirectory}/mastodon-watchdog --until-healthy ${BOOT_HEALTH_TIMEOUT_SECONDS}`,
+        ),
+        ...(watchdog.enabled
+          ? [command('20-watchdog-timer', `systemctl enable --now ${UNIT_NAMES.watchdogTimer}`)]
+          : []),
+      ]),
     },
   });
 

@@ -98,7 +98,8 @@ export class SidekiqSchedulerHost extends Construct implements ec2.IConnectable,
       sidekiqConcurrency: concurrency,
       minCapacity: 1,
       maxCapacity: 1,
-      desiredCapacity: 1,
+      // No desiredCapacity: min = max = 1 already pins it, and setting it only makes CDK warn
+      // that every deploy resets the group's size.
       // Terminate the old host before the new one starts: two schedulers must never overlap.
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
         maxBatchSize: 1,

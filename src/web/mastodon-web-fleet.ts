@@ -176,7 +176,7 @@ export class MastodonWebFleet extends Construct implements ec2.IConnectable, iam
     );
     checkPositiveInteger(this, 'streamingDbPool', this.streamingDbPool, 200, 'Choose 10 (the default)');
     const cpuTarget = props.targetCpuUtilizationPercent ?? 60;
-    if (!Token.isUnresolved(cpuTarget) && (cpuTarget < 10 || cpuTarget > 90)) {
+    if (!Token.isUnresolved(cpuTarget) && !(cpuTarget >= 10 && cpuTarget <= 90)) {
       throw invalidProp(
         this,
         'targetCpuUtilizationPercent',
@@ -235,6 +235,21 @@ export class MastodonWebFleet extends Construct implements ec2.IConnectable, iam
   private checkCapacity(desired?: number): void {
     const min = this.minCapacity;
     const max = this.maxCapacity;
+    for (const [prop, value] of [
+      ['minCapacity', min],
+      ['maxCapacity', max],
+      ['desiredCapacity', desired],
+    ] as const) {
+      if (value !== undefined && Token.isUnresolved(value)) {
+        throw invalidProp(
+          this,
+          prop,
+          'a token',
+          'the at-least-two-hosts rule, rolling updates and the connection budget need the value at synth time',
+          'Pass a literal number',
+        );
+      }
+    }
     if (!Token.isUnresolved(min) && (!Number.isInteger(min) || min < 2)) {
       throw invalidProp(
         this,

@@ -21,7 +21,6 @@ describe('the configuration hosts receive', () => {
       expect(d.environment).toMatchObject({
         LOCAL_DOMAIN: 'social.example.com',
         DB_NAME: 'mastodon_production',
-        DB_SSLMODE: 'require',
         REDIS_DRIVER: 'ruby',
         S3_ENABLED: 'true',
         S3_PERMISSION: '',

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -155,7 +155,7 @@ describe('MastodonDatabase props', () => {
     expect(urlSecret).toContain('{{resolve:secretsmanager:');
   });
 
-  test('OBJECT_ACL keeps Mastodon public-read ACLs and allows public ACLs only', () => {
+  test('OBJECT_ACL keeps Mastodon public-read ACLs, and the public policy so media from before a switch stays readable', () => {
     const { stack, vpc } = newStack();
     const db = newDatabase(stack, vpc, { media: { publicAccess: MediaPublicAccess.OBJECT_ACL } });
     const t = Template.fromStack(stack);
@@ -164,14 +164,36 @@ describe('MastodonDatabase props', () => {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: false,
         IgnorePublicAcls: false,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
+        BlockPublicPolicy: false,
+        RestrictPublicBuckets: false,
       },
     });
     expect(db.s3Permission).toBe('public-read');
-    expect(JSON.stringify(t.findResources('AWS::S3::BucketPolicy'))).not.toContain(
-      'PublicReadOfMastodonMedia',
-    );
+    expect(JSON.stringify(t.findResources('AWS::S3::BucketPolicy'))).toContain('PublicReadOfMastodonMedia');
+  });
+
+  test.each([MediaPublicAccess.BUCKET_POLICY, MediaPublicAccess.OBJECT_ACL, MediaPublicAccess.NONE])(
+    '%s: anonymous reads of user archives and imports are denied',
+    (publicAccess) => {
+      const { stack, vpc } = newStack();
+      newDatabase(stack, vpc, { media: { publicAccess, aliasHost: 'files.example.com' } });
+      const statements = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))[0]
+        .Properties.PolicyDocument.Statement;
+      const deny = statements.find((st: any) => st.Sid === 'DenyAnonymousReadOfPrivateExports');
+      expect(deny).toMatchObject({ Effect: 'Deny', Action: 's3:GetObject', Principal: { AWS: '*' } });
+      expect(JSON.stringify(deny.Resource)).toMatch(/backups\/\*.*imports\/\*/);
+      expect(deny.Condition).toEqual({
+        StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+      });
+    },
+  );
+
+  test('Redis 6.2 gets the redis6.x parameter group family', () => {
+    const { stack, vpc } = newStack();
+    newDatabase(stack, vpc, { mastodonVersion: MastodonVersion.V4_4, redis: { engineVersion: '6.2' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+      CacheParameterGroupFamily: 'redis6.x',
+    });
   });
 
   test('NONE keeps the bucket private and warns unless a CDN alias host serves it', () => {
@@ -320,6 +342,36 @@ describe('MastodonDatabase refuses', () => {
       "Test/Database/Redis: redis.engineVersion is '6.2': Mastodon 4.5.11 needs Redis 7.0 or newer. Use engineVersion '7.1' (the default) or at least '7.0'",
     ],
     [
+      'an unknown Redis version',
+      { redis: { engineVersion: '8.0' } },
+      "Test/Database/Redis: redis.engineVersion is '8.0': ElastiCache's Redis OSS versions are 6.2, 7.0 and 7.1 (the library creates the matching parameter group). Use '7.1' (the default), '7.0' or '6.2'",
+    ],
+    [
+      'snapshots kept beyond 35 days',
+      { redis: { snapshotRetentionDays: 100 } },
+      'Test/Database/Redis: redis.snapshotRetentionDays is 100: ElastiCache keeps automatic snapshots for 0 to 35 days. Choose a whole number from 1 to 35; 7 is the default',
+    ],
+    [
+      'replicas as a token',
+      { redis: { replicas: Token.asNumber({ Ref: 'Replicas' }) } },
+      "Test/Database/Redis: redis.replicas is 'a token': failover, Multi-AZ and the node count are derived from it at synth time. Pass a literal number",
+    ],
+    [
+      'max capacity as a token',
+      { aurora: { serverlessV2MaxCapacity: Token.asNumber({ Ref: 'Acu' }) } },
+      "Test/Database: aurora.serverlessV2MaxCapacity is 'a token': the connection budget and capacity checks need the value at synth time. Pass a literal number",
+    ],
+    [
+      'backups in hours',
+      { aurora: { backupRetention: Duration.hours(12) } },
+      "Test/Database: aurora.backupRetention is 'Duration.hours(12)': Aurora keeps automated backups for whole days. Use Duration.days(n) with n from 1 to 35",
+    ],
+    [
+      'an alias host with a scheme',
+      { media: { aliasHost: 'https://files.example.com/' } },
+      "Test/Database/MediaBucket: media.aliasHost is 'https://files.example.com/': Mastodon builds media URLs as https://<S3_ALIAS_HOST>/<key>, so a scheme, path or trailing slash breaks every media URL. Give the bare host name, e.g. 'files.example.com'",
+    ],
+    [
       'case 10: PostgreSQL below the version minimum',
       { aurora: { engineVersion: rds.AuroraPostgresEngineVersion.VER_13_9 } },
       "Test/Database: aurora.engineVersion is '13.9': Mastodon 4.5.11 needs PostgreSQL 14 or newer. Use rds.AuroraPostgresEngineVersion.VER_16_6 (the default) or another supported version",
@@ -403,7 +455,6 @@ describe('MastodonDatabase props reach the template', () => {
     const { stack, vpc } = newStack();
     newDatabase(stack, vpc, {
       aurora: {
-        databaseName: 'social',
         deletionProtection: false,
         engineVersion: rds.AuroraPostgresEngineVersion.VER_17_5,
         serverlessV2MinCapacity: 1,
@@ -419,7 +470,7 @@ describe('MastodonDatabase props reach the template', () => {
     });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::RDS::DBCluster', {
-      DatabaseName: 'social',
+      DatabaseName: 'mastodon_production',
       DeletionProtection: false,
       EngineVersion: '17.5',
       ServerlessV2ScalingConfiguration: { MinCapacity: 1, MaxCapacity: 5 },

@@ -108,7 +108,7 @@ describe('MastodonEdge', () => {
     [
       'case 6: health check path /',
       { healthCheckPath: '/' },
-      "Test/Edge: healthCheckPath is '/': Mastodon answers '/' with a redirect (and Rails refuses the load balancer's IP Host header on most paths), so every host would look unhealthy. Use '/robots.txt' (the default), which the hosts' nginx proxies to Puma",
+      "Test/Edge: healthCheckPath is '/': Mastodon answers '/' with a redirect, and Rails refuses the load balancer's IP Host header on every path but /health, so every host would look unhealthy. Use '/robots.txt' (the default, which the hosts' nginx proxies to Puma with the web domain as Host) or '/health'",
     ],
     [
       'case 13: neither a certificate nor a hosted zone',
@@ -124,6 +124,11 @@ describe('MastodonEdge', () => {
       'case 13: a look-alike domain that only ends with the zone name',
       { domainName: 'socialexample.com' },
       "Test/Edge: domainName is 'socialexample.com': it is outside the hosted zone 'example.com'",
+    ],
+    [
+      'case 6, the whole kind: any other path Rails host authorization refuses',
+      { healthCheckPath: '/about' },
+      "Test/Edge: healthCheckPath is '/about': Mastodon answers '/' with a redirect",
     ],
   ])('refuses %s', (_name, props, message) => {
     const { stack, vpc, webFleet, zone } = fixture();
@@ -163,5 +168,19 @@ describe('MastodonEdge props reach the template', () => {
       Port: 443,
       SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
     });
+  });
+});
+
+test('/health is accepted as the health check path', () => {
+  const { stack, vpc, webFleet, zone } = fixture();
+  new MastodonEdge(stack, 'Edge', {
+    vpc,
+    webFleet,
+    domainName: 'social.example.com',
+    hostedZone: zone,
+    healthCheckPath: '/health',
+  });
+  Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    HealthCheckPath: '/health',
   });
 });

@@ -211,3 +211,33 @@ describe('InstallMode', () => {
     expect(() => InstallMode.fromSource(options)).toThrow(message);
   });
 });
+
+describe('database TLS per process', () => {
+  const version = MastodonVersion.latest();
+  test.each([InstallMode.containers(), InstallMode.fromSource()])(
+    '%s: Rails and Sidekiq require TLS; streaming encrypts without verifying (node-postgres lacks the RDS CA)',
+    (mode) => {
+      const files = renderHostArtifacts({
+        role: HostRole.WEB,
+        installMode: mode,
+        mastodonVersion: version,
+        sidekiqQueues: version.sidekiqQueuesWithoutScheduler(),
+        sidekiqConcurrency: 10,
+        web: { webConcurrency: 2, maxThreads: 5, streamingDbPool: 10 },
+        webDomain: 'social.example.com',
+      });
+      const unit = (name: string) =>
+        files
+          .filter((f) => f.path.includes(name))
+          .map((f) => f.content)
+          .join('\n');
+      expect(unit('mastodon-web')).toMatch(/DB_SSLMODE=require/);
+      expect(unit('mastodon-sidekiq')).toMatch(/DB_SSLMODE=require/);
+      expect(unit('mastodon-streaming')).toMatch(/DB_SSLMODE=no-verify/);
+      expect(unit('mastodon-streaming')).not.toMatch(/DB_SSLMODE=require/);
+      // /robots.txt is proxied to Puma, which answers it only when it serves static files.
+      expect(unit('mastodon-web')).toMatch(/RAILS_SERVE_STATIC_FILES=true/);
+      expect(unit('mastodon.conf')).toContain('proxy_set_header Host social.example.com;');
+    },
+  );
+});

@@ -45,9 +45,9 @@ class Host {
   public heal(tool: string): void {
     fs.rmSync(path.join(this.dir, 'fail', tool), { force: true });
   }
-  public run() {
+  public run(...args: string[]) {
     fs.rmSync(path.join(this.dir, 'calls.log'), { force: true });
-    const result = spawnSync('bash', [this.script], {
+    const result = spawnSync('bash', [this.script, ...args], {
       encoding: 'utf8',
       env: {
         PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`,
@@ -81,6 +81,7 @@ describe('mastodon-watchdog', () => {
       'curl -fsSk --max-time 5 -o /dev/null http://127.0.0.1:4000/api/v1/streaming/health',
     );
     expect(run.calls).toContain('curl -fsSk --max-time 5 -o /dev/null https://127.0.0.1/health');
+    expect(run.calls).toContain('curl -fsSk --max-time 5 -o /dev/null https://127.0.0.1/robots.txt');
     expect(run.calls).toContain('systemctl is-active --quiet mastodon-sidekiq.service');
     expect(run.calls).toContain(
       'docker exec mastodon-sidekiq test -e /opt/mastodon/tmp/sidekiq_process_has_started_and_will_begin_processing_jobs',
@@ -132,6 +133,24 @@ describe('mastodon-watchdog', () => {
     expect(runs[0].calls).not.toContain('curl -fsSk');
     expect(runs[0].stderr).toContain('mastodon-sidekiq.service is not active');
     expect(runs.map((r) => r.reported)).toEqual([false, false, false, true]);
+  });
+
+  maybe('--until-healthy: at boot, succeeds once every check passes, ignoring the grace period', () => {
+    const host = new Host(HostRole.WEB, 30);
+    const run = host.run('--until-healthy', '900');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('healthy after 0s');
+    expect(run.calls).toContain('https://127.0.0.1/robots.txt');
+    expect(run.reported).toBe(false);
+  });
+
+  maybe('--until-healthy: fails the boot (and so the CloudFormation signal) when Puma never answers', () => {
+    const host = new Host(HostRole.WEB, 30);
+    host.fail('curl', ':3000/health');
+    const run = host.run('--until-healthy', '0');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('not healthy after 0s: http://127.0.0.1:3000/health failed');
+    expect(run.reported).toBe(false);
   });
 
   maybe('reports nothing during the boot grace period', () => {

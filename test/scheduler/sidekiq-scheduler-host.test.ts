@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HostPlacement, MastodonWebFleet, SidekiqSchedulerHost } from '../../src';
@@ -15,7 +15,7 @@ describe('SidekiqSchedulerHost', () => {
       Properties: Match.objectLike({
         MinSize: '1',
         MaxSize: '1',
-        DesiredCapacity: '1',
+        DesiredCapacity: Match.absent(),
         HealthCheckType: 'EC2',
         InstanceMaintenancePolicy: { MinHealthyPercentage: 0, MaxHealthyPercentage: 100 },
       }),
@@ -235,4 +235,28 @@ describe('SidekiqSchedulerHost', () => {
     expect(meta).toContain('"SMTP_ENABLE_STARTTLS":"never"');
     expect(meta).toMatch(/"name":"SMTP_PASSWORD","secretArn":\{"Ref":"Smtp/);
   });
+});
+
+test('the deployment tag differs between stacks that use the same construct path', () => {
+  const tags = ['One', 'Two'].map((name) => {
+    const app = new App();
+    const stack = new Stack(app, name);
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const database = newDatabase(stack, vpc);
+    new SidekiqSchedulerHost(stack, 'Scheduler', { vpc, database });
+    const asg = Object.values(
+      Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'),
+    )[0];
+    return asg.Properties.Tags.find((t: any) => t.Key === 'cdk-mastodon:deployment').Value;
+  });
+  expect(tags[0]).toMatch(/^[0-9a-f]{40}$/);
+  expect(tags[0]).not.toEqual(tags[1]);
+});
+
+test('synthesizes without warnings (cdk synth --strict passes)', () => {
+  const { stack, vpc } = newStack();
+  const database = newDatabase(stack, vpc);
+  new SidekiqSchedulerHost(stack, 'Scheduler', { vpc, database });
+  new MastodonWebFleet(stack, 'Web', { vpc, database });
+  Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
 });

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { MastodonWebFleet, SidekiqSchedulerHost } from '../../src';
@@ -118,6 +118,16 @@ describe('MastodonWebFleet', () => {
 
   test.each([
     [
+      'case 5: minCapacity as a token',
+      { minCapacity: Token.asNumber({ Ref: 'Min' }) },
+      "Test/Web: minCapacity is 'a token': the at-least-two-hosts rule, rolling updates and the connection budget need the value at synth time. Pass a literal number",
+    ],
+    [
+      'a CPU target that is not a number',
+      { targetCpuUtilizationPercent: NaN },
+      'Test/Web: targetCpuUtilizationPercent is NaN: below 10% the fleet never scales in',
+    ],
+    [
       'case 5: minCapacity 1',
       { minCapacity: 1 },
       'Test/Web: minCapacity is 1: with fewer than 2 hosts, one failed host or one rolling update takes the whole server offline. Use minCapacity: 2 or more (the default is 2)',
@@ -231,4 +241,25 @@ describe('MastodonWebFleet props reach the template', () => {
     expect(units).toContain('-c 15');
     expect(units).toContain('-c 40');
   });
+});
+
+test('hosts start only after the whole data tier (writer instance, Redis, VAPID keys) and wait until healthy before signalling', () => {
+  const { stack, vpc } = newStack();
+  const database = newDatabase(stack, vpc);
+  new SidekiqSchedulerHost(stack, 'Scheduler', { vpc, database });
+  new MastodonWebFleet(stack, 'Web', { vpc, database });
+  const t = Template.fromStack(stack);
+  for (const [, asg] of Object.entries(t.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+    expect(asg.DependsOn).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DatabaseClusterWriter/),
+        expect.stringMatching(/^DatabaseRedis/),
+        expect.stringMatching(/^DatabaseApplicationSecretsVapidKeysGenerator/),
+      ]),
+    );
+    const watch = asg.Metadata['AWS::CloudFormation::Init'].mastodonWatch.commands;
+    expect(watch['10-wait-until-healthy'].command).toBe(
+      '/usr/local/sbin/mastodon-watchdog --until-healthy 900',
+    );
+  }
 });

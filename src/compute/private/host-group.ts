@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { CfnElement, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -134,7 +135,7 @@ export class HostGroup extends Construct {
       environment: env.environment,
       secrets: env.secrets.map((s) => ({ name: s.variable, secret: s.secret, jsonField: s.jsonField })),
       logGroup: this.logGroup,
-      deploymentId: props.database.node.addr,
+      deploymentId: deploymentId(props.database),
     });
     this.fingerprint = bootstrap.fingerprint;
 
@@ -177,6 +178,9 @@ export class HostGroup extends Construct {
       minHealthyPercentage: props.minHealthyPercentage,
       groupMetrics: [autoscaling.GroupMetrics.all()],
     });
+    // Hosts start only once the whole data tier exists: the writer instance (a cluster is
+    // complete before its writer), Redis, and the VAPID keys the custom resource writes.
+    this.autoScalingGroup.node.addDependency(props.database);
     for (const [key, value] of Object.entries(bootstrap.tags)) {
       Tags.of(this.autoScalingGroup).add(key, value, { applyToLaunchedInstances: true });
     }
@@ -226,4 +230,15 @@ function checkArchitecture(scope: Construct, instanceType: ec2.InstanceType, ima
     `the image is built for ${imageArch} but instanceType ${instanceType} is ${instanceType.architecture}, so instances would fail to boot`,
     `Use an ${instanceType.architecture} image (e.g. leave machineImage unset), or an instance type of the image's architecture`,
   );
+}
+
+/**
+ * Identifies the deployment in host tags (the watchdog's permission and the post-deployment
+ * migration's wait key on it): the stack's name and the database's path, so two stacks that use
+ * the same construct path in one account never share it.
+ */
+function deploymentId(database: MastodonDatabase): string {
+  const stackName = Stack.of(database).stackName;
+  const scope = Token.isUnresolved(stackName) ? database.node.path : `${stackName}/${database.node.path}`;
+  return createHash('sha256').update(scope).digest('hex').slice(0, 40);
 }

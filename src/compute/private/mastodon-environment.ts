@@ -29,7 +29,6 @@ export function mastodonEnvironment(
     DB_HOST: database.cluster.clusterEndpoint.hostname,
     DB_PORT: Token.asString(database.cluster.clusterEndpoint.port),
     DB_NAME: database.databaseName,
-    DB_SSLMODE: 'require',
     S3_ENABLED: 'true',
     S3_PROTOCOL: 'https',
     S3_BUCKET: database.mediaBucket.bucketName,
@@ -65,6 +64,15 @@ export function mastodonEnvironment(
   if (options.smtp) {
     const smtp = options.smtp;
     const port = smtp.port ?? 587;
+    if (!Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+      throw invalidProp(
+        scope,
+        'smtp.port',
+        port,
+        'a TCP port is a whole number from 1 to 65535',
+        'Use 587 (STARTTLS, the default) or 465 (implicit TLS)',
+      );
+    }
     if (!Token.isUnresolved(port) && port === 25) {
       throw invalidProp(
         scope,
@@ -120,6 +128,14 @@ const LIBRARY_MANAGED = [
   'DB_POOL',
   'RAILS_ENV',
   'NODE_ENV',
+  'DB_SSLMODE',
+  // Settings that would silently split or redirect what the library wires together.
+  'DATABASE_URL',
+  'SIDEKIQ_REDIS_URL',
+  'REDIS_NAMESPACE',
+  'REDIS_URL',
+  'S3_ENDPOINT',
+  'SKIP_POST_DEPLOYMENT_MIGRATIONS',
   'WEB_CONCURRENCY',
   'MAX_THREADS',
   'RAILS_SERVE_STATIC_FILES',

@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -76,8 +76,8 @@ export class MediaBucket extends Construct {
             : new s3.BlockPublicAccess({
                 blockPublicAcls: false,
                 ignorePublicAcls: false,
-                blockPublicPolicy: true,
-                restrictPublicBuckets: true,
+                blockPublicPolicy: false,
+                restrictPublicBuckets: false,
               }),
       cors: [
         {
@@ -103,9 +103,10 @@ export class MediaBucket extends Construct {
       });
     }
 
-    if (this.publicAccess === MediaPublicAccess.BUCKET_POLICY) {
+    if (this.publicAccess !== MediaPublicAccess.NONE) {
       // Media is public by nature (posts, avatars, remote servers fetching attachments): read
-      // of objects only, never listing.
+      // of objects only, never listing. Kept with OBJECT_ACL too, so that media uploaded before
+      // a switch from BUCKET_POLICY (which carries no public ACL) stays readable.
       this.bucket.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'PublicReadOfMastodonMedia',
@@ -113,6 +114,32 @@ export class MediaBucket extends Construct {
           principals: [new iam.AnyPrincipal()],
           resources: [this.bucket.arnForObjects('*')],
         }),
+      );
+    }
+    // User archives (all posts, direct messages included) and imports are private in Mastodon and
+    // handed out only through expiring pre-signed URLs, which carry this account's credentials.
+    // Anonymous reads of them are denied whatever the public access mode.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAnonymousReadOfPrivateExports',
+        effect: iam.Effect.DENY,
+        actions: ['s3:GetObject'],
+        principals: [new iam.AnyPrincipal()],
+        resources: [this.bucket.arnForObjects('backups/*'), this.bucket.arnForObjects('imports/*')],
+        conditions: { StringNotEquals: { 'aws:PrincipalAccount': Stack.of(this).account } },
+      }),
+    );
+    if (
+      props.aliasHost !== undefined &&
+      !Token.isUnresolved(props.aliasHost) &&
+      !/^[a-z0-9.-]+(:\d+)?$/.test(props.aliasHost)
+    ) {
+      throw invalidProp(
+        this,
+        'media.aliasHost',
+        props.aliasHost,
+        'Mastodon builds media URLs as https://<S3_ALIAS_HOST>/<key>, so a scheme, path or trailing slash breaks every media URL',
+        "Give the bare host name, e.g. 'files.example.com'",
       );
     }
     if (this.publicAccess === MediaPublicAccess.NONE && props.aliasHost === undefined) {

@@ -120,6 +120,51 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
         `Use engineVersion '7.1' (the default) or at least '${minRedis}'`,
       );
     }
+    // ElastiCache's Redis OSS families: redis6.x for 6.x, redis7 for 7.x.
+    const family = /^6\.2$/.test(engineVersion)
+      ? 'redis6.x'
+      : /^7\.[01]$/.test(engineVersion)
+        ? 'redis7'
+        : undefined;
+    if (
+      !Token.isUnresolved(engineVersion) &&
+      family === undefined &&
+      props.parameterGroupName === undefined
+    ) {
+      throw invalidProp(
+        this,
+        `${prefix}.engineVersion`,
+        engineVersion,
+        "ElastiCache's Redis OSS versions are 6.2, 7.0 and 7.1 (the library creates the matching parameter group)",
+        "Use '7.1' (the default), '7.0' or '6.2'",
+      );
+    }
+    if (
+      !Token.isUnresolved(snapshotRetentionDays) &&
+      (!Number.isInteger(snapshotRetentionDays) || snapshotRetentionDays < 0 || snapshotRetentionDays > 35)
+    ) {
+      throw invalidProp(
+        this,
+        `${prefix}.snapshotRetentionDays`,
+        snapshotRetentionDays,
+        'ElastiCache keeps automatic snapshots for 0 to 35 days',
+        'Choose a whole number from 1 to 35; 7 is the default',
+      );
+    }
+    for (const [prop, value] of [
+      ['replicas', replicas],
+      ['nodeGroups', nodeGroups],
+    ] as const) {
+      if (Token.isUnresolved(value)) {
+        throw invalidProp(
+          this,
+          `${prefix}.${prop}`,
+          'a token',
+          'failover, Multi-AZ and the node count are derived from it at synth time',
+          'Pass a literal number',
+        );
+      }
+    }
     if (props.authToken === true && !this.transitEncryption) {
       throw invalidProp(
         this,
@@ -152,7 +197,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     if (parameterGroupName === undefined) {
       parameterGroup = new elasticache.CfnParameterGroup(this, 'ParameterGroup', {
         description: 'Mastodon Redis: non-clustered, noeviction for Sidekiq',
-        cacheParameterGroupFamily: `redis${engineVersion.split('.')[0]}`,
+        cacheParameterGroupFamily: family ?? 'redis7',
         properties: { 'maxmemory-policy': maxmemoryPolicy, 'cluster-enabled': 'no' },
       });
       parameterGroupName = parameterGroup.ref;

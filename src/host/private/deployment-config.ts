@@ -104,6 +104,7 @@ export const PER_PROCESS_VARIABLES: ReadonlyArray<string> = [
   'RAILS_ENV',
   'NODE_ENV',
   'RAILS_SERVE_STATIC_FILES',
+  'DB_SSLMODE',
 ];
 
 /** Environment variable names the env file accepts. */

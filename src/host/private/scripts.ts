@@ -196,7 +196,7 @@ function railsFunction(install: ScriptInstall): string {
 run_rails() {
   local scope=$1
   shift
-  local env_args=()
+  local env_args=(--env DB_SSLMODE=require)
   [[ $scope == pre ]] && env_args+=(--env SKIP_POST_DEPLOYMENT_MIGRATIONS=true)
   docker run --rm --env-file "$env_file" "\${env_args[@]}" ${install.webImage} bundle exec rails "$@"
 }
@@ -207,7 +207,7 @@ run_rails() {
 run_rails() {
   local scope=$1
   shift
-  local env_args=(--setenv=RAILS_ENV=production)
+  local env_args=(--setenv=RAILS_ENV=production --setenv=DB_SSLMODE=require)
   [[ $scope == pre ]] && env_args+=(--setenv=SKIP_POST_DEPLOYMENT_MIGRATIONS=true)
   systemd-run --quiet --wait --pipe --collect --uid=${install.user} --working-directory=${install.liveDirectory} \\
     --property=EnvironmentFile="$env_file" "\${env_args[@]}" ${install.rubyShimsDirectory}/bundle exec rails "$@"
@@ -313,6 +313,8 @@ function watchdogChecks(role: HostRole, install: ScriptInstall): string {
     lines.push('check_http http://127.0.0.1:3000/health');
     lines.push('check_http http://127.0.0.1:4000/api/v1/streaming/health');
     lines.push('check_http https://127.0.0.1/health');
+    // The load balancer's probe: nginx sends it to Puma with the web domain as Host.
+    lines.push('check_http https://127.0.0.1/robots.txt');
   }
   lines.push('check_unit mastodon-sidekiq.service');
   if (install.kind === 'containers') {
@@ -344,13 +346,6 @@ region=$(jq -er '.region | strings' "$config") || {
   exit 1
 }
 
-read -r uptime _ <"$uptime_file"
-if ((\${uptime%.*} < grace)); then
-  log "boot grace period (\${uptime%.*}s of \${grace}s): not checking yet"
-  exit 0
-fi
-
-problems=()
 check_http() {
   curl -fsSk --max-time 5 -o /dev/null "$1" || problems+=("$1 failed")
 }
@@ -361,8 +356,38 @@ check_sidekiq_ready() {
   docker exec mastodon-sidekiq test -e ${SIDEKIQ_READY_FILE_IN_IMAGE} || problems+=("sidekiq has not reported ready")
 }
 
-${watchdogChecks(role, install)}
+run_checks() {
+  problems=()
+${watchdogChecks(role, install).replace(/^/gm, '  ')}
+}
 
+# At boot, cfn-init runs "mastodon-watchdog --until-healthy SECONDS" before the host signals
+# CloudFormation: a release whose processes never become healthy fails the deployment.
+if [[ \${1:-} == --until-healthy ]]; then
+  limit=\${2:?--until-healthy needs a number of seconds}
+  waited=0
+  while true; do
+    run_checks
+    if ((\${#problems[@]} == 0)); then
+      log "healthy after \${waited}s"
+      exit 0
+    fi
+    if ((waited >= limit)); then
+      log "not healthy after \${waited}s: \${problems[*]}"
+      exit 1
+    fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+fi
+
+read -r uptime _ <"$uptime_file"
+if ((\${uptime%.*} < grace)); then
+  log "boot grace period (\${uptime%.*}s of \${grace}s): not checking yet"
+  exit 0
+fi
+
+run_checks
 mkdir -p "$state_dir"
 counter="$state_dir/watchdog-failures"
 if ((\${#problems[@]} == 0)); then

@@ -158,6 +158,7 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
               `WEB_CONCURRENCY=${web.webConcurrency}`,
               `MAX_THREADS=${web.maxThreads}`,
               `DB_POOL=${web.maxThreads}`,
+              'DB_SSLMODE=require',
             ],
             port: 3000,
             command: 'bundle exec puma -C config/puma.rb',
@@ -171,7 +172,15 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
             container: 'mastodon-streaming',
             description: 'Mastodon streaming API in a container',
             image: options.streamingImage,
-            env: ['PORT=4000', 'BIND=0.0.0.0', 'NODE_ENV=production', `DB_POOL=${web.streamingDbPool}`],
+            // node-postgres verifies the server certificate for any mode but no-verify, and the RDS
+            // CA is not in Node's store; no-verify encrypts without verifying, like libpq's require.
+            env: [
+              'PORT=4000',
+              'BIND=0.0.0.0',
+              'NODE_ENV=production',
+              `DB_POOL=${web.streamingDbPool}`,
+              'DB_SSLMODE=no-verify',
+            ],
             port: 4000,
             command: 'node ./streaming/index.js',
             stopSeconds: 15,
@@ -187,7 +196,7 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
           container: 'mastodon-sidekiq',
           description: `Mastodon Sidekiq (${options.role} host) in a container`,
           image: options.webImage,
-          env: ['RAILS_ENV=production', `DB_POOL=${options.sidekiqConcurrency}`],
+          env: ['RAILS_ENV=production', `DB_POOL=${options.sidekiqConcurrency}`, 'DB_SSLMODE=require'],
           command: `bundle exec sidekiq ${sidekiq}`,
           // Sidekiq waits up to 25 s for running jobs before it pushes them back to Redis.
           stopSeconds: 30,
@@ -202,18 +211,22 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
     files.push(
       dropIn(UNIT_NAMES.web, [
         'Environment=RAILS_ENV=production',
-        'Environment=RAILS_SERVE_STATIC_FILES=false',
+        // nginx serves public/ from disk, but /robots.txt goes to Puma (it proves Puma to the load
+        // balancer), and Rails only answers it when it serves static files.
+        'Environment=RAILS_SERVE_STATIC_FILES=true',
         'Environment=PORT=3000',
         'Environment=BIND=127.0.0.1',
         `Environment=WEB_CONCURRENCY=${web.webConcurrency}`,
         `Environment=MAX_THREADS=${web.maxThreads}`,
         `Environment=DB_POOL=${web.maxThreads}`,
+        'Environment=DB_SSLMODE=require',
       ]),
       dropIn(UNIT_NAMES.streaming, [
         'Environment=NODE_ENV=production',
         'Environment=PORT=4000',
         'Environment=BIND=127.0.0.1',
         `Environment=DB_POOL=${web.streamingDbPool}`,
+        'Environment=DB_SSLMODE=no-verify',
       ]),
     );
   }
@@ -221,6 +234,7 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
     dropIn(UNIT_NAMES.sidekiq, [
       'Environment=RAILS_ENV=production',
       `Environment=DB_POOL=${options.sidekiqConcurrency}`,
+      'Environment=DB_SSLMODE=require',
       'Environment=MALLOC_ARENA_MAX=2',
       'ExecStart=',
       `ExecStart=${options.rubyShimsDirectory}/bundle exec sidekiq ${sidekiq}`,
