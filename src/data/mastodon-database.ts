@@ -22,7 +22,7 @@ import {
   auroraServerlessV2MaxConnections,
 } from '../mastodon/private/aurora-connections';
 import { SCHEDULER_QUEUE } from '../mastodon/private/queue-table';
-import { invalidConfiguration, invalidProp } from '../private/errors';
+import { invalidConfiguration, invalidProp, requireLiterals } from '../private/errors';
 
 /** Settings of the data tier that a composite passes through unchanged. */
 export interface MastodonDatabaseOptions {
@@ -396,21 +396,15 @@ export class MastodonDatabase extends Construct {
         );
       }
     }
-    for (const [prop, value] of [
-      ['aurora.serverlessV2MinCapacity', minAcu],
-      ['aurora.serverlessV2MaxCapacity', maxAcu],
-      ['aurora.readers', readers],
-    ] as const) {
-      if (Token.isUnresolved(value)) {
-        throw invalidProp(
-          this,
-          prop,
-          'a token',
-          'the connection budget and capacity checks need the value at synth time',
-          'Pass a literal number',
-        );
-      }
-    }
+    requireLiterals(
+      this,
+      {
+        'aurora.serverlessV2MinCapacity': minAcu,
+        'aurora.serverlessV2MaxCapacity': maxAcu,
+        'aurora.readers': readers,
+      },
+      'the connection budget and capacity checks need the value',
+    );
     const acuRule =
       'Aurora Serverless v2 capacity goes from 0 to 256 ACU in steps of 0.5, and the maximum must be at least 1 and not below the minimum';
     if (!Token.isUnresolved(minAcu) && (minAcu < 0 || minAcu > 256 || minAcu % 0.5 !== 0)) {

@@ -10,7 +10,7 @@ import { MastodonDatabase } from '../data/mastodon-database';
 import { HostRole } from '../host/host-bootstrap';
 import { SCHEDULER_QUEUE } from '../mastodon/private/queue-table';
 import { SidekiqQueue } from '../mastodon/sidekiq-queue';
-import { invalidProp } from '../private/errors';
+import { invalidProp, requireLiterals } from '../private/errors';
 
 /** Settings of the web fleet that a composite passes through unchanged. */
 export interface MastodonWebFleetOptions extends MastodonHostOptions {
@@ -235,21 +235,11 @@ export class MastodonWebFleet extends Construct implements ec2.IConnectable, iam
   private checkCapacity(desired?: number): void {
     const min = this.minCapacity;
     const max = this.maxCapacity;
-    for (const [prop, value] of [
-      ['minCapacity', min],
-      ['maxCapacity', max],
-      ['desiredCapacity', desired],
-    ] as const) {
-      if (value !== undefined && Token.isUnresolved(value)) {
-        throw invalidProp(
-          this,
-          prop,
-          'a token',
-          'the at-least-two-hosts rule, rolling updates and the connection budget need the value at synth time',
-          'Pass a literal number',
-        );
-      }
-    }
+    requireLiterals(
+      this,
+      { minCapacity: min, maxCapacity: max, desiredCapacity: desired },
+      'the at-least-two-hosts rule, rolling updates and the connection budget need the value',
+    );
     if (!Token.isUnresolved(min) && (!Number.isInteger(min) || min < 2)) {
       throw invalidProp(
         this,

@@ -4,7 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MastodonVersion } from '../../mastodon/mastodon-version';
-import { invalidProp } from '../../private/errors';
+import { invalidProp, requireLiterals } from '../../private/errors';
 import { compareVersions } from '../../private/versions';
 import { MastodonRedisOptions } from '../mastodon-database-options';
 
@@ -151,20 +151,11 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
         'Choose a whole number from 1 to 35; 7 is the default',
       );
     }
-    for (const [prop, value] of [
-      ['replicas', replicas],
-      ['nodeGroups', nodeGroups],
-    ] as const) {
-      if (Token.isUnresolved(value)) {
-        throw invalidProp(
-          this,
-          `${prefix}.${prop}`,
-          'a token',
-          'failover, Multi-AZ and the node count are derived from it at synth time',
-          'Pass a literal number',
-        );
-      }
-    }
+    requireLiterals(
+      this,
+      { [`${prefix}.replicas`]: replicas, [`${prefix}.nodeGroups`]: nodeGroups },
+      'failover, Multi-AZ and the node count are derived from it',
+    );
     if (props.authToken === true && !this.transitEncryption) {
       throw invalidProp(
         this,
