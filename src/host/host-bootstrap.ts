@@ -306,6 +306,10 @@ export function buildHostBootstrap(scope: Construct, props: HostBootstrapProps):
         });
       }
       logGroup.grantWrite(grantable);
+      if (!installMode.isContainers) {
+        // The CloudWatch agent looks up its streams before it writes.
+        logGroup.grant(grantable, 'logs:DescribeLogStreams');
+      }
       // The watchdog may only mark instances of its own deployment's groups unhealthy.
       grantable.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -374,6 +378,8 @@ function prepareElements(isWeb: boolean, containers: boolean, version: MastodonV
   const elements: ec2.InitElement[] = [
     command('10-host-facts', `${bin}/mastodon-host-facts`),
     command('20-assemble-env', `${bin}/mastodon-assemble-env`),
+    // Container logs go through docker's awslogs driver; from-source units log to files.
+    ...(containers ? [] : [command('25-cloudwatch-agent', `${bin}/mastodon-cloudwatch-agent`)]),
   ];
   if (isWeb) {
     elements.push(

@@ -7,6 +7,7 @@ import { HOST_PATHS } from './deployment-config';
 import { renderNginxConfig } from './nginx';
 import {
   renderAssembleEnvScript,
+  renderCloudWatchAgentScript,
   renderHostFactsScript,
   renderMigrateScript,
   renderSelfSignedCertScript,
@@ -18,6 +19,7 @@ import {
   renderPostMigrateUnit,
   renderProcessUnits,
   renderWatchdogUnits,
+  UNIT_NAMES,
   UnitOptions,
   WebProcessSettings,
 } from './units';
@@ -217,6 +219,13 @@ export function renderHostArtifacts(props: HostArtifactsProps): RenderedFile[] {
       ),
     );
     files.push(renderPostMigrateUnit(unitOptions));
+  }
+  if (install.kind === 'from-source') {
+    const shipped =
+      role === HostRole.WEB
+        ? [UNIT_NAMES.web, UNIT_NAMES.streaming, UNIT_NAMES.sidekiq]
+        : [UNIT_NAMES.sidekiq];
+    files.push(script('mastodon-cloudwatch-agent', renderCloudWatchAgentScript(shipped)));
   }
   files.push(...renderProcessUnits(unitOptions));
   files.push(...renderWatchdogUnits(unitOptions));

@@ -415,3 +415,59 @@ aws autoscaling set-instance-health --region "$region" --instance-id "$id" --hea
 log "reported $id unhealthy after $failures failed checks; the Auto Scaling group will replace it"
 `;
 }
+
+/** Where the from-source units write their output for the CloudWatch agent to ship. */
+export const FROM_SOURCE_LOG_DIRECTORY = '/var/log/mastodon';
+
+/**
+ * \`mastodon-cloudwatch-agent\` (from-source mode): installs the CloudWatch agent if the image
+ * lacks it (Amazon Linux from its repositories; Debian and Ubuntu from AWS's package, reached
+ * over the host's own network), writes its configuration from deployment.json (the log group is
+ * only known there) and starts it, so every unit's log under ${FROM_SOURCE_LOG_DIRECTORY} reaches the
+ * deployment's log group, one stream per host and unit. Container hosts use docker's awslogs
+ * driver instead.
+ */
+export function renderCloudWatchAgentScript(units: ReadonlyArray<string>): string {
+  const names = units.map((u) => u.replace(/\.service$/, ''));
+  return `${HEADER('mastodon-cloudwatch-agent', "ships the Mastodon units' logs to CloudWatch Logs.")}${CONFIG_VARIABLE}
+agent_config=\${MASTODON_CLOUDWATCH_AGENT_CONFIG:-/etc/mastodon/cloudwatch-agent.json}
+ctl=\${MASTODON_CLOUDWATCH_AGENT_CTL:-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl}
+die() {
+  echo "mastodon-cloudwatch-agent: $*" >&2
+  exit 1
+}
+
+group=$(jq -er '.logGroupName | strings' "$config") || die "$config has no logGroupName"
+
+if [[ ! -x $ctl ]]; then
+  if command -v dnf >/dev/null; then
+    dnf install -y amazon-cloudwatch-agent || die "cannot install amazon-cloudwatch-agent with dnf"
+  elif command -v apt-get >/dev/null; then
+    # shellcheck source=/dev/null
+    . /etc/os-release
+    case $(uname -m) in
+      aarch64) arch=arm64 ;;
+      x86_64) arch=amd64 ;;
+      *) die "no CloudWatch agent package for $(uname -m)" ;;
+    esac
+    package=$(mktemp --suffix=.deb)
+    curl -fsSL --retry 3 -o "$package" "https://amazoncloudwatch-agent.s3.amazonaws.com/\${ID}/\${arch}/latest/amazon-cloudwatch-agent.deb" ||
+      die "cannot download the CloudWatch agent for \${ID}/\${arch}"
+    dpkg -i "$package" || die "cannot install the CloudWatch agent package"
+    rm -f "$package"
+  else
+    die "neither dnf nor apt-get: install the CloudWatch agent in the image"
+  fi
+fi
+
+units=(${names.join(' ')})
+collect=()
+for unit in "\${units[@]}"; do
+  collect+=("$(jq -n --arg file "${FROM_SOURCE_LOG_DIRECTORY}/$unit.log" --arg group "$group" --arg unit "$unit" \\
+    '{file_path: $file, log_group_name: $group, log_stream_name: ("{instance_id}/" + $unit)}')")
+done
+mkdir -p "$(dirname "$agent_config")"
+printf '%s\\n' "\${collect[@]}" | jq -s '{agent: {run_as_user: "root"}, logs: {logs_collected: {files: {collect_list: .}}}}' >"$agent_config"
+"$ctl" -a fetch-config -m ec2 -s -c "file:$agent_config" || die "the CloudWatch agent did not start"
+`;
+}

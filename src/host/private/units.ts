@@ -10,6 +10,7 @@
  * Sidekiq) the role's queues. Logs stay in the journal of the host.
  */
 import { HOST_PATHS, HOST_TAGS } from './deployment-config';
+import { FROM_SOURCE_LOG_DIRECTORY } from './scripts';
 import { sidekiqQueueFlags } from '../../mastodon/private/queue-table';
 import { SidekiqQueue } from '../../mastodon/sidekiq-queue';
 import { HostRole } from '../host-role';
@@ -210,6 +211,7 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
     const web = requireWeb(options);
     files.push(
       dropIn(UNIT_NAMES.web, [
+        ...logToFile(UNIT_NAMES.web),
         'Environment=RAILS_ENV=production',
         // nginx serves public/ from disk, but /robots.txt goes to Puma (it proves Puma to the load
         // balancer), and Rails only answers it when it serves static files.
@@ -222,6 +224,7 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
         'Environment=DB_SSLMODE=require',
       ]),
       dropIn(UNIT_NAMES.streaming, [
+        ...logToFile(UNIT_NAMES.streaming),
         'Environment=NODE_ENV=production',
         'Environment=PORT=4000',
         'Environment=BIND=127.0.0.1',
@@ -232,6 +235,7 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
   }
   files.push(
     dropIn(UNIT_NAMES.sidekiq, [
+      ...logToFile(UNIT_NAMES.sidekiq),
       'Environment=RAILS_ENV=production',
       `Environment=DB_POOL=${options.sidekiqConcurrency}`,
       'Environment=DB_SSLMODE=require',
@@ -241,6 +245,16 @@ export function renderProcessUnits(options: UnitOptions): RenderedFile[] {
     ]),
   );
   return files;
+}
+
+/** From-source units write their output to a file the CloudWatch agent ships. */
+function logToFile(unit: string): string[] {
+  const name = unit.replace(/\.service$/, '');
+  return [
+    'LogsDirectory=mastodon',
+    `StandardOutput=append:${FROM_SOURCE_LOG_DIRECTORY}/${name}.log`,
+    'StandardError=inherit',
+  ];
 }
 
 /** The scheduler's post-deployment migration service. */
