@@ -196,6 +196,7 @@ export function buildHostBootstrap(scope: Construct, props: HostBootstrapProps):
     deploymentId: props.deploymentId,
     role,
     region: Stack.of(scope).region,
+    stackId: Stack.of(scope).stackId,
     mastodonVersion: mastodonVersion.version,
     imageTag: mastodonVersion.imageTag,
     environment,
@@ -333,6 +334,10 @@ export function buildHostBootstrap(scope: Construct, props: HostBootstrapProps):
         // The post-deployment migration waits on the web hosts' version tags (no resource-level permissions).
         grantable.grantPrincipal.addToPrincipalPolicy(
           new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
+        );
+        // ... and on the stack update to complete.
+        grantable.grantPrincipal.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
         );
       }
     },

@@ -60,6 +60,7 @@ function deployment(overrides: Partial<DeploymentConfig> = {}): DeploymentConfig
   return {
     deploymentId: 'test',
     role: 'web',
+    stackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Mastodon/1',
     region: 'eu-west-1',
     mastodonVersion: '4.5.11',
     imageTag: 'v4.5.11',

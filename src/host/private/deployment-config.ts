@@ -44,6 +44,11 @@ export interface DeploymentConfig {
   readonly role: string;
   /** The AWS region the host runs in. */
   readonly region: string;
+  /**
+   * The CloudFormation stack of the deployment: the post-deployment migrations wait until its
+   * update has completed, so a rollback never meets a schema they already changed.
+   */
+  readonly stackId: string;
   /** The exact Mastodon release, e.g. `4.5.11`. */
   readonly mastodonVersion: string;
   /** The tag of the official images, e.g. `v4.5.11`. */

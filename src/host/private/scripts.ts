@@ -228,7 +228,8 @@ export function renderMigrateScript(
   options: { timeoutSeconds: number; pollSeconds: number },
 ): string {
   return `${HEADER('mastodon-migrate', 'database migrations of the deployment (scheduler host only).')}#   mastodon-migrate pre   first install: rails db:prepare; upgrade: pre-deployment migrations only
-#   mastodon-migrate post  once no web host runs another version: the post-deployment migrations
+#   mastodon-migrate post  once no web host runs another version and the stack update has completed:
+#                          the post-deployment migrations (skipped when the update rolled back)
 ${CONFIG_VARIABLE}
 env_file=\${MASTODON_ENV_FILE:-${HOST_PATHS.envFile}}
 state_dir=\${MASTODON_STATE_DIR:-${HOST_PATHS.stateDirectory}}
@@ -259,9 +260,28 @@ pre() {
   esac
 }
 
+# stack_settled: 0 once the stack update completed, 1 while it runs, 2 when it rolled back.
+stack_settled() {
+  local status
+  status=$(aws cloudformation describe-stacks --region "$region" --stack-name "$stack" \\
+    --query 'Stacks[0].StackStatus' --output text) || return 1
+  case $status in
+  *ROLLBACK*)
+    log "stack $status"
+    return 2
+    ;;
+  *_COMPLETE) return 0 ;;
+  *)
+    log "waiting for the stack update to complete ($status)"
+    return 1
+    ;;
+  esac
+}
+
 post() {
-  local deployment version region marker deadline outdated
+  local deployment version region stack marker deadline outdated settled
   deployment=$(jq -er '.deploymentId | strings' "$config")
+  stack=$(jq -er '.stackId | strings' "$config")
   version=$(jq -er '.mastodonVersion | strings' "$config")
   region=$(jq -er '.region | strings' "$config")
   marker="$state_dir/post-deployment-migrations-$version.done"
@@ -276,19 +296,27 @@ post() {
       "Name=instance-state-name,Values=pending,running" |
       jq -r --arg v "$version" '[.Reservations[]?.Instances[]? | select(([.Tags[]? | select(.Key == "${HOST_TAGS.version}") | .Value] | first // "") != $v) | .InstanceId] | join(" ")'); then
       if [[ -z $outdated ]]; then
-        break
+        settled=0
+        stack_settled || settled=$?
+        if ((settled == 0)); then
+          break
+        elif ((settled == 2)); then
+          log "the update rolled back: post-deployment migrations of $version NOT run"
+          return 0
+        fi
+      else
+        log "waiting for web hosts that still run another version: $outdated"
       fi
-      log "waiting for web hosts that still run another version: $outdated"
     else
       log "cannot list the web hosts of deployment $deployment; retrying"
     fi
     if (($(date +%s) >= deadline)); then
-      log "ERROR: web hosts still run another version after \${timeout}s; post-deployment migrations of $version NOT run. Finish the web fleet rollout, then: systemctl restart mastodon-post-migrate"
+      log "ERROR: the rollout did not finish within \${timeout}s; post-deployment migrations of $version NOT run. Finish the web fleet rollout and the stack update, then: systemctl restart mastodon-post-migrate"
       return 75
     fi
     sleep "$poll"
   done
-  log "every web host runs $version: running the post-deployment migrations"
+  log "every web host runs $version and the stack update completed: running the post-deployment migrations"
   run_rails all db:migrate
   mkdir -p "$state_dir"
   touch "$marker"
