@@ -2,14 +2,13 @@
  * Scenario 2, bring your own: an existing VPC and an existing certificate (the zone only holds
  * the alias record), Redis with in-transit encryption and an AUTH token, and an Aurora reader.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MastodonSocial } from '../src';
 import { Scenario } from './integ.defaults';
-import { addDeploymentAssertions } from './support/assertions';
+import { scenarioTest } from './support/assertions';
 import { integApp, integSettings, integStack } from './support/integ-app';
 
 export function buildByoVpcScenario(outdir?: string): Scenario {
@@ -54,13 +53,7 @@ export function buildByoVpcScenario(outdir?: string): Scenario {
       media: { autoDeleteObjects: true },
     },
   });
-  const integ = new IntegTest(app, 'ByoVpc', {
-    testCases: [stack],
-    stackUpdateWorkflow: false,
-    diffAssets: false,
-    cdkCommandOptions: { destroy: { args: { force: true } } },
-  });
-  addDeploymentAssertions(integ, mastodon);
+  const integ = scenarioTest(app, 'ByoVpc', stack, mastodon);
   return { app, stack, mastodon, integ };
 }
 

@@ -6,7 +6,7 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MastodonSocial } from '../src';
-import { addDeploymentAssertions } from './support/assertions';
+import { scenarioTest } from './support/assertions';
 import { integApp, integSettings, integStack } from './support/integ-app';
 
 export interface Scenario {
@@ -29,14 +29,7 @@ export function buildDefaultsScenario(outdir?: string): Scenario {
     hostedZone,
     database: { removalPolicy: RemovalPolicy.DESTROY, media: { autoDeleteObjects: true } },
   });
-  const integ = new IntegTest(app, 'Defaults', {
-    testCases: [stack],
-    // Each deploy starts from nothing: the previous snapshot holds placeholders, not a real zone.
-    stackUpdateWorkflow: false,
-    diffAssets: false,
-    cdkCommandOptions: { destroy: { args: { force: true } } },
-  });
-  addDeploymentAssertions(integ, mastodon);
+  const integ = scenarioTest(app, 'Defaults', stack, mastodon);
   return { app, stack, mastodon, integ };
 }
 

@@ -6,13 +6,12 @@
  * The AMI ID is read at deploy time from the SSM parameter below (an arm64 image, as the default
  * instance type is t4g), so the template never holds an account-specific image ID.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { HostPlacement, InstallMode, MastodonSocial, MediaPublicAccess } from '../src';
 import { Scenario } from './integ.defaults';
-import { addDeploymentAssertions } from './support/assertions';
+import { scenarioTest } from './support/assertions';
 import { integApp, integSettings, integStack } from './support/integ-app';
 
 /** SSM parameter holding the ID of the maintainer's from-source Mastodon AMI. */
@@ -41,13 +40,7 @@ export function buildSeedScenario(outdir?: string): Scenario {
       removalPolicy: RemovalPolicy.DESTROY,
     },
   });
-  const integ = new IntegTest(app, 'Seed', {
-    testCases: [stack],
-    stackUpdateWorkflow: false,
-    diffAssets: false,
-    cdkCommandOptions: { destroy: { args: { force: true } } },
-  });
-  addDeploymentAssertions(integ, mastodon);
+  const integ = scenarioTest(app, 'Seed', stack, mastodon);
   return { app, stack, mastodon, integ };
 }
 

@@ -3,7 +3,7 @@
  * integ-tests assertion stack, so they cost nothing until deployed.
  */
 import { IntegTest, ExpectedResult, Match } from '@aws-cdk/integ-tests-alpha';
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { MastodonSocial } from '../../src';
 
 /** How long to wait for hosts to boot, migrate and pass health checks. */
@@ -94,4 +94,20 @@ export function addDeploymentAssertions(integ: IntegTest, mastodon: MastodonSoci
   upload.expect(ExpectedResult.objectLike({ ETag: Match.stringLikeRegexp('.+') }));
 
   webTargets.next(scheduler).next(health).next(robots).next(redis).next(upload);
+}
+
+/**
+ * The integration test of one scenario with the options every scenario shares, and the
+ * deployment assertions added.
+ */
+export function scenarioTest(app: App, id: string, stack: Stack, mastodon: MastodonSocial): IntegTest {
+  const integ = new IntegTest(app, id, {
+    testCases: [stack],
+    // Each deploy starts from nothing: the previous snapshot holds placeholders, not a real zone.
+    stackUpdateWorkflow: false,
+    diffAssets: false,
+    cdkCommandOptions: { destroy: { args: { force: true } } },
+  });
+  addDeploymentAssertions(integ, mastodon);
+  return integ;
 }
