@@ -116,7 +116,6 @@ export class HostGroup extends Construct {
           'Scoped to the media bucket (and its objects): Mastodon uploads, reads, lists and deletes media under any key there; no other bucket and no bucket administration',
       });
     }
-    props.smtp?.credentials?.grantRead(this.role);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { MastodonSecretVariable } from '../../data/mastodon-application-secrets';
 import { MastodonDatabase } from '../../data/mastodon-database';
+import { PER_PROCESS_VARIABLES } from '../../host/private/deployment-config';
 import { invalidProp } from '../../private/errors';
 import { MastodonHostOptions } from '../mastodon-host-options';
 
@@ -123,28 +124,20 @@ export function mastodonEnvironment(
   return { environment: env, secrets };
 }
 
-/** Variables set per process or per role by the host layer. */
+/** Variables the library sets: per process on the hosts, or derived from the deployment. */
 const LIBRARY_MANAGED = [
-  'DB_POOL',
-  'RAILS_ENV',
-  'NODE_ENV',
-  'DB_SSLMODE',
+  ...PER_PROCESS_VARIABLES,
   // Settings that would silently split or redirect what the library wires together.
   'DATABASE_URL',
   'SIDEKIQ_REDIS_URL',
   'REDIS_NAMESPACE',
   'REDIS_URL',
-  'S3_ENDPOINT',
-  'SKIP_POST_DEPLOYMENT_MIGRATIONS',
-  'WEB_CONCURRENCY',
-  'MAX_THREADS',
-  'RAILS_SERVE_STATIC_FILES',
   'REDIS_HOST',
   'REDIS_PORT',
   'REDIS_PASSWORD',
+  'S3_ENDPOINT',
   'SIDEKIQ_CONCURRENCY',
-  'PORT',
-  'BIND',
+  'SKIP_POST_DEPLOYMENT_MIGRATIONS',
 ];
 
 /** The VPC's range where it is known at synth time: imported with a literal, or created here. */
