@@ -362,30 +362,26 @@ export function estimateMonthlyCost(
     }
   }
 
-  // Public IPv4 addresses
-  if (publicHostsHigh > 0) {
+  // Public IPv4 addresses, all at the same hourly price
+  const addAddresses = (item: string, low: number, high: number) =>
     add(
       'Public IPv4 addresses',
-      `hosts with a public address: ${publicHostsLow === publicHostsHigh ? publicHostsLow : `${publicHostsLow}–${publicHostsHigh}`}`,
-      publicHostsLow * hours,
-      publicHostsHigh * hours,
+      item,
+      low * hours,
+      high * hours,
       'address-hours',
       p.publicIpv4Hour.usd,
       'template',
+    );
+  if (publicHostsHigh > 0) {
+    addAddresses(
+      `hosts with a public address: ${publicHostsLow === publicHostsHigh ? publicHostsLow : `${publicHostsLow}–${publicHostsHigh}`}`,
+      publicHostsLow,
+      publicHostsHigh,
     );
   }
   const eips = ofType('AWS::EC2::EIP').length;
-  if (eips > 0) {
-    add(
-      'Public IPv4 addresses',
-      `Elastic IPs (NAT gateways and others): ${eips}`,
-      eips * hours,
-      eips * hours,
-      'address-hours',
-      p.publicIpv4Hour.usd,
-      'template',
-    );
-  }
+  if (eips > 0) addAddresses(`Elastic IPs (NAT gateways and others): ${eips}`, eips, eips);
   const loadBalancers = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer');
   let lbAddresses = 0;
   for (const [id, lb] of loadBalancers) {
@@ -400,15 +396,7 @@ export function estimateMonthlyCost(
     lbAddresses += zones ?? 2;
   }
   if (lbAddresses > 0) {
-    add(
-      'Public IPv4 addresses',
-      `internet-facing load balancers, one per zone: ${lbAddresses}`,
-      lbAddresses * hours,
-      lbAddresses * hours,
-      'address-hours',
-      p.publicIpv4Hour.usd,
-      'template',
-    );
+    addAddresses(`internet-facing load balancers, one per zone: ${lbAddresses}`, lbAddresses, lbAddresses);
   }
 
   // NAT gateways
