@@ -234,6 +234,11 @@ describe('SidekiqSchedulerHost', () => {
     expect(meta).toContain('"SMTP_TLS":"true"');
     expect(meta).toContain('"SMTP_ENABLE_STARTTLS":"never"');
     expect(meta).toMatch(/"name":"SMTP_PASSWORD","secretArn":\{"Ref":"Smtp/);
+    // The host role can read it (the env file is assembled with the instance role).
+    const reads = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Action).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(reads.map((st: any) => st.Resource))).toMatch(/"Ref":"Smtp/);
   });
 });
 
